@@ -1,0 +1,22 @@
+"""A region (municipality, province, water board) an article is about."""
+
+from __future__ import annotations
+
+from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.entities.base import Base, JsonType
+
+
+class ArticleRegion(Base):
+    __tablename__ = "article_region"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("article.id", ondelete="CASCADE"), primary_key=True
+    )
+    region_slug: Mapped[str] = mapped_column(String(100), primary_key=True, index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))
+    province: Mapped[str | None] = mapped_column(String(100))
+    matches: Mapped[list] = mapped_column(JsonType, default=list)
+    from_source: Mapped[bool] = mapped_column(Boolean, default=False)

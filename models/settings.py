@@ -1,0 +1,70 @@
+"""Deployment settings, read from the environment (prefix HOWARDSHOME_)."""
+
+from __future__ import annotations
+
+import os
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Everything that differs between a laptop, CI and production."""
+
+    model_config = SettingsConfigDict(env_prefix="HOWARDSHOME_", env_file=None, extra="ignore")
+
+    database_url: str = Field(
+        "sqlite:///howardshome.db",
+        description="SQLAlchemy URL: sqlite:///file.db or postgresql+psycopg://user@host/db",
+    )
+    sources: str = Field("sources.yaml", description="Path of the editors' source list")
+    themes: str = Field("themes.yaml", description="Path of the editors' theme taxonomy")
+    allow_private_addresses: bool = Field(
+        False,
+        description="Let the crawler fetch loopback, private and link-local addresses "
+        "(for local test webs only; it is the SSRF guard)",
+    )
+    download_delay: float = Field(1.0, description="Seconds between requests to one site")
+    concurrent_requests_per_domain: int = Field(2, description="Parallel requests per site")
+    concurrent_requests: int = Field(32, description="Parallel requests in total")
+    autothrottle: bool = Field(True, description="Adapt the delay to each site's response time")
+    download_timeout: float = Field(30.0, description="Seconds before a request is abandoned")
+    max_response_bytes: int = Field(
+        10 * 1024 * 1024, description="Largest response (after decompression) that is read"
+    )
+    user_agent: str = Field(
+        "HowardsHomeBot/0.1 (+https://howardshome.nl/crawler)",
+        description="User-Agent naming the crawler and a contact URL",
+    )
+    window_days: int = Field(
+        30, description="A source's first crawl takes only articles from the last N days"
+    )
+    min_text_chars: int = Field(200, description="Articles with less extracted text are dropped")
+    languages: list[str] = Field(["nl", "en"], description="Languages kept (ISO 639-1)")
+    extract_workers: int = Field(
+        0, description="Extraction worker processes; 0 means one per CPU core"
+    )
+    extract_timeout: float = Field(60.0, description="Seconds one page may take to extract")
+    store_batch_size: int = Field(50, description="Articles written per database transaction")
+    crawl_timeout: float = Field(4 * 3600.0, description="Seconds a scheduled crawl may run")
+    schedule: str = Field("0 2 * * *", description="Cron expression of the nightly crawl")
+    timezone: str = Field("Europe/Amsterdam", description="Time zone of the schedule")
+    host: str = Field("127.0.0.1", description="Address the portal listens on")
+    port: int = Field(8000, description="Port the portal listens on")
+    secret_key: str = Field(
+        "change-me-in-production", description="Signs session cookies; set a long random value"
+    )
+    editor_username: str = Field("redactie", description="Editors' login name")
+    editor_password_hash: str = Field(
+        "", description="PBKDF2 hash of the editors' password (howardshome hash-password)"
+    )
+    log_format: str = Field("text", description="'text' for people, 'json' for log collectors")
+    log_level: str = Field("INFO", description="Logging level")
+
+    def worker_count(self) -> int:
+        return self.extract_workers or os.cpu_count() or 1
+
+
+def get_settings(**overrides: object) -> Settings:
+    """Settings from the environment; entry points call this and pass the result on."""
+    return Settings(**overrides)  # type: ignore[arg-type]
