@@ -1,0 +1,86 @@
+"""Text normalisation shared by theme and region matching: folding, tokens, Dutch stems, slugs."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import snowballstemmer
+
+
+def _fold_table() -> dict[int, str]:
+    table: dict[int, str] = {}
+    for code in range(0x00C0, 0x0250):
+        char = chr(code)
+        base = unicodedata.normalize("NFKD", char)[0].lower()
+        if len(base) == 1 and base.isascii() and base.isalpha():
+            table[code] = base
+    for quote in "\u2018\u2019\u201b\u2032\u00b4`":
+        table[ord(quote)] = "'"
+    for dash in "\u2010\u2011\u2012\u2013\u2014\u2212":
+        table[ord(dash)] = "-"
+    table[0x00A0] = " "
+    return table
+
+
+_FOLD = _fold_table()
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+TOKEN = re.compile(r"[a-z0-9]+")
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip diacritics, keeping every character at its offset (same length)."""
+    lowered = text.lower()
+    if len(lowered) != len(text):  # a few exotic capitals (e.g. U+0130) lowercase to two chars
+        lowered = "".join(c.lower()[0] for c in text)
+    if lowered.isascii():
+        return lowered
+    return _NON_ASCII.sub(lambda m: _FOLD.get(ord(m.group()), m.group()), lowered)
+
+
+def fold_case_kept(text: str) -> str:
+    """Strip diacritics but keep capitals (same length), for case-sensitive name checks."""
+    if text.isascii():
+        return text
+    out = []
+    for char in text:
+        if char.isascii():
+            out.append(char)
+        else:
+            base = _FOLD.get(ord(char.lower()), char)
+            out.append(base.upper() if char.isupper() else base)
+    return "".join(out)
+
+
+def slugify(name: str) -> str:
+    """The register slug convention: lowercase, no diacritics, runs of other characters -> '-'."""
+    return re.sub(r"[^a-z0-9]+", "-", fold(name)).strip("-")
+
+
+class Stemmer:
+    """Dutch stemming with a cache (news vocabulary is small; most words repeat)."""
+
+    def __init__(self, limit: int = 300_000):
+        self._stemmer = snowballstemmer.stemmer("dutch_porter")
+        self._cache: dict[str, str] = {}
+        self._limit = limit
+
+    def __getstate__(self) -> dict:
+        return {"_limit": self._limit}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__init__(state["_limit"])
+
+    def stems(self, words: list[str]) -> list[str]:
+        cache = self._cache
+        missing = [w for w in words if w not in cache]
+        if missing:
+            if len(cache) > self._limit:
+                cache.clear()
+            for word in missing:
+                # The stemmer leaves digits and short words alone; keep them as they are.
+                cache[word] = self._stemmer.stemWord(word) if len(word) > 3 else word
+        return [cache[w] for w in words]
+
+    def stem(self, word: str) -> str:
+        return self.stems([word])[0]
