@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+import csv
+import difflib
 import re
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal, get_args, get_origin
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from models.errors import ConfigError, Problem
-from models.yamlfile import load_located_yaml
+from models.yamlfile import LocatedYaml, _walk
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+
+# The region register belongs to tagging/; it is read here as data (never imported as code).
+REGIONS_CSV = Path(__file__).resolve().parent.parent / "tagging" / "data" / "regions.csv"
 
 SourceType = Literal[
     "gemeente",
@@ -104,10 +111,66 @@ class Catalog(BaseModel):
         return {s.id: s for s in self.sources}
 
 
+def _model_at(model: type[BaseModel] | None, loc: tuple) -> type[BaseModel] | None:
+    """The pydantic model that validates the mapping at `loc` (a key path from the root)."""
+    for part in loc:
+        if model is None:
+            return None
+        if isinstance(part, int):
+            continue
+        field = model.model_fields.get(part)
+        if field is None:
+            return None
+        annotation = field.annotation
+        while get_origin(annotation) is not None and get_origin(annotation) is not Literal:
+            args = [a for a in get_args(annotation) if a is not type(None)]
+            annotation = args[-1] if args else None
+        model = (
+            annotation
+            if isinstance(annotation, type) and issubclass(annotation, BaseModel)
+            else None
+        )
+    return model
+
+
+def _friendly(err: Mapping[str, Any], model: type[BaseModel] | None) -> str:
+    """A plain-English message for one pydantic error."""
+    loc = tuple(err["loc"])
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        owner = _model_at(model, loc[:-1])
+        if owner is None:
+            return "unknown key (check the spelling; see the JSON Schema for allowed keys)"
+        allowed = list(owner.model_fields)
+        close = difflib.get_close_matches(str(loc[-1]), allowed, n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        return f"unknown key {loc[-1]!r}{hint}; allowed keys: {', '.join(allowed)}"
+    if kind == "missing":
+        return "required key is missing"
+    if kind == "string_pattern_mismatch" and loc and loc[-1] in ("id", "slug"):
+        return (
+            "must be a slug: lowercase letters and digits joined by single hyphens, "
+            f"got {err.get('input')!r}"
+        )
+    if kind == "literal_error":
+        return f"{err['msg']}, got {err.get('input')!r}"
+    return str(err["msg"]).removeprefix("Value error, ")
+
+
 def validation_problems(
-    path: str, error: ValidationError, lines, data, list_key: str, name: str
+    path: str,
+    error: ValidationError,
+    lines,
+    data,
+    list_key: str,
+    name: str,
+    model: type[BaseModel] | None = None,
 ) -> list[Problem]:
-    """Turn a pydantic error into problems naming file, line and entry."""
+    """Turn a pydantic error into problems naming file, line and entry.
+
+    `lines` maps a key path to its line; `model` (the root model) lets unknown-key messages list
+    the keys that are allowed at that place.
+    """
     problems = []
     for err in error.errors():
         loc = tuple(err["loc"])
@@ -119,48 +182,230 @@ def validation_problems(
                 ident = None
             entry = f"{name} {ident!r}" if ident else f"{name} #{loc[1] + 1}"
         field = ".".join(str(p) for p in loc[2:]) if len(loc) > 2 else ".".join(map(str, loc))
-        message = err["msg"]
-        if err["type"] == "extra_forbidden":
-            message = "unknown key (check the spelling; see the JSON Schema for allowed keys)"
-        elif err["type"] == "literal_error":
-            message = f"{message}, got {err.get('input')!r}"
-        problems.append(Problem(path, lines(loc), entry, f"{field}: {message}"))
+        message = _friendly(err, model)
+        problems.append(
+            Problem(path, lines(loc), entry, f"{field}: {message}" if field else message)
+        )
     return problems
 
 
-def load_catalog(path: str | Path, known_themes: set[str] | None = None) -> Catalog:
-    """Read and validate sources.yaml; every problem is reported at once as a ConfigError."""
-    doc = load_located_yaml(path)
-    if not isinstance(doc.data, dict):
-        raise ConfigError([Problem(doc.path, 1, None, "expected a mapping with a 'sources' list")])
+# --- checking whole files, every problem at once -------------------------------------------------
+
+_ENTRY_START = re.compile(r"^\s*-\s+(?:id|slug)\s*:\s*['\"]?([^'\"#\s]+)")
+
+
+def _entry_above(text_lines: list[str], index: int, name: str) -> str | None:
+    """The entry a raw line belongs to, found by the nearest `- id:` line above it."""
+    for i in range(index, -1, -1):
+        match = _ENTRY_START.match(text_lines[i])
+        if match:
+            return f"{name} {match.group(1)!r}"
+    return None
+
+
+def read_located(path: str | Path, name: str) -> tuple[LocatedYaml | None, list[Problem]]:
+    """Parse a YAML file leniently: report tabs, syntax errors and duplicate keys as problems.
+
+    Returns the parsed document when the file parses (even with duplicate keys, the last value
+    winning), so that schema problems can be reported in the same pass.
+    """
+    file = str(path)
     try:
-        catalog = Catalog.model_validate(doc.data)
-    except ValidationError as exc:
-        raise ConfigError(
-            validation_problems(doc.path, exc, doc.line_of, doc.data, "sources", "source")
-        ) from None
-    problems: list[Problem] = []
-    seen: dict[str, int] = {}
-    for index, source in enumerate(catalog.sources):
-        line = doc.line_of(("sources", index))
-        entry = f"source {source.id!r}"
-        if source.id in seen:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None, [Problem(file, None, None, "file not found")]
+    except UnicodeDecodeError as exc:
+        return None, [Problem(file, None, None, f"not UTF-8 text: {exc}")]
+    text_lines = text.splitlines()
+    problems = []
+    tab_lines = set()
+    for index, line in enumerate(text_lines):
+        indent = line[: len(line) - len(line.lstrip(" \t"))]
+        if "\t" in indent:
+            tab_lines.add(index + 1)
             problems.append(
-                Problem(doc.path, line, entry, f"duplicate id (first used at line {seen[source.id]})")
+                Problem(
+                    file,
+                    index + 1,
+                    _entry_above(text_lines, index, name),
+                    "tab character used for indentation; YAML allows only spaces there",
+                )
             )
-        else:
-            seen[source.id] = line or 0
-        if known_themes is not None:
-            for pos, slug in enumerate(source.themes):
-                if slug not in known_themes:
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        if line not in tab_lines:
+            entry = _entry_above(text_lines, line - 1, name) if line else None
+            problems.append(Problem(file, line, entry, f"YAML syntax error: {exc.problem or exc}"))
+        return None, problems
+    except yaml.YAMLError as exc:
+        return None, [*problems, Problem(file, None, None, f"YAML error: {exc}")]
+    lines: dict[tuple, int] = {}
+    key_problems: list[Problem] = []
+    if node is not None:
+        _walk(node, (), lines, key_problems, file)
+    for problem in key_problems:
+        index = (problem.line or 1) - 1
+        problems.append(
+            Problem(file, problem.line, _entry_above(text_lines, index, name), problem.message)
+        )
+    return LocatedYaml(file, data, lines), problems
+
+
+def read_regions(path: str | Path = REGIONS_CSV) -> dict[str, dict[str, str]] | None:
+    """The region register (slug -> row with name, kind, province); None when it is absent."""
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            return {row["slug"]: row for row in csv.DictReader(handle) if row.get("slug")}
+    except FileNotFoundError:
+        return None
+
+
+def _province_slugs(regions: Mapping[str, Mapping[str, str]]) -> set[str]:
+    slugs = {row.get("province") for row in regions.values() if row.get("province")}
+    slugs |= {slug for slug, row in regions.items() if row.get("kind", "").startswith("provinc")}
+    return {s for s in slugs if s}
+
+
+def source_problems(
+    doc: LocatedYaml,
+    known_themes: set[str] | None = None,
+    regions: Mapping[str, Mapping[str, str]] | None = None,
+) -> list[Problem]:
+    """Schema problems, duplicate ids, unknown themes and regions of a parsed sources file."""
+    if not isinstance(doc.data, dict):
+        return [Problem(doc.path, 1, None, "expected a mapping with a 'sources' list")]
+    problems: list[Problem] = []
+    try:
+        Catalog.model_validate(doc.data)
+    except ValidationError as exc:
+        problems += validation_problems(
+            doc.path, exc, doc.line_of, doc.data, "sources", "source", model=Catalog
+        )
+    entries = doc.data.get("sources")
+    if not isinstance(entries, list):
+        return problems
+    provinces = _province_slugs(regions) if regions is not None else set()
+    seen: dict[str, int] = {}
+    for index, raw in enumerate(entries):
+        if not isinstance(raw, dict):
+            continue
+        ident = raw.get("id")
+        entry = f"source {ident!r}" if ident else f"source #{index + 1}"
+        line = doc.line_of(("sources", index))
+        if isinstance(ident, str):
+            if ident in seen:
+                problems.append(
+                    Problem(
+                        doc.path, line, entry, f"duplicate id (first used at line {seen[ident]})"
+                    )
+                )
+            else:
+                seen[ident] = line or 0
+        themes = raw.get("themes")
+        if known_themes is not None and isinstance(themes, list):
+            for pos, slug in enumerate(themes):
+                if isinstance(slug, str) and slug not in known_themes:
+                    close = difflib.get_close_matches(slug, sorted(known_themes), n=1)
+                    hint = f"did you mean {close[0]!r}? " if close else ""
                     problems.append(
                         Problem(
                             doc.path,
                             doc.line_of(("sources", index, "themes", pos)),
                             entry,
-                            f"themes: unknown theme {slug!r} (known: {', '.join(sorted(known_themes))})",
+                            f"themes: unknown theme {slug!r}; {hint}"
+                            f"known themes: {', '.join(sorted(known_themes))}",
                         )
                     )
+        if regions is None:
+            continue
+        region, province = raw.get("region"), raw.get("province")
+        if isinstance(region, str) and region not in regions:
+            close = difflib.get_close_matches(region, list(regions), n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            problems.append(
+                Problem(
+                    doc.path,
+                    doc.line_of(("sources", index, "region")),
+                    entry,
+                    f"region: unknown region {region!r} (not in the region register{hint})",
+                )
+            )
+        if isinstance(province, str) and province not in provinces:
+            problems.append(
+                Problem(
+                    doc.path,
+                    doc.line_of(("sources", index, "province")),
+                    entry,
+                    f"province: unknown province {province!r}; "
+                    f"known provinces: {', '.join(sorted(provinces))}",
+                )
+            )
+    return problems
+
+
+def check_sources(
+    path: str | Path,
+    known_themes: set[str] | None = None,
+    regions: Mapping[str, Mapping[str, str]] | None = None,
+) -> list[Problem]:
+    """Every problem in a sources file, each with file, line and entry."""
+    doc, problems = read_located(path, "source")
+    if doc is not None:
+        problems += source_problems(doc, known_themes, regions)
+    return sorted(problems, key=lambda p: p.line or 0)
+
+
+def _themes_in(data: Any) -> set[str] | None:
+    """Theme slugs of a themes file's raw data, read leniently (the taxonomy checks the rest)."""
+    if not isinstance(data, dict) or not isinstance(data.get("themes"), list):
+        return None
+    return {
+        t["slug"] for t in data["themes"] if isinstance(t, dict) and isinstance(t.get("slug"), str)
+    }
+
+
+def check_themes(path: str | Path) -> tuple[set[str] | None, list[Problem]]:
+    """Problems of a themes file and the theme slugs it defines (None when unreadable)."""
+    doc, problems = read_located(path, "theme")
+    if doc is None:
+        return None, problems
+    if not problems:
+        try:
+            from models.taxonomy import load_taxonomy
+        except ImportError:
+            load_taxonomy = None
+        if load_taxonomy is not None:
+            try:
+                load_taxonomy(path)
+            except ConfigError as exc:
+                problems += exc.problems
+    return _themes_in(doc.data), problems
+
+
+def check_files(
+    sources_path: str | Path,
+    themes_path: str | Path,
+    regions_path: str | Path | None = REGIONS_CSV,
+) -> list[Problem]:
+    """Every problem in both editorial files, for `howardshome sources check`.
+
+    Theme hints are checked against the themes file; regions and provinces against the region
+    register when it exists (pass regions_path=None to skip that check).
+    """
+    known_themes, problems = check_themes(themes_path)
+    regions = read_regions(regions_path) if regions_path is not None else None
+    return problems + check_sources(sources_path, known_themes, regions)
+
+
+def load_catalog(path: str | Path, known_themes: set[str] | None = None) -> Catalog:
+    """Read and validate sources.yaml; every problem is reported at once as a ConfigError."""
+    problems = check_sources(path, known_themes)
     if problems:
         raise ConfigError(problems)
-    return catalog
+    doc, _ = read_located(path, "source")
+    assert doc is not None
+    return Catalog.model_validate(doc.data)
