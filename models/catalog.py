@@ -7,10 +7,10 @@ import difflib
 import re
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal, get_args, get_origin
+from typing import Annotated, Any, Literal, get_args, get_origin
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from models.errors import ConfigError, Problem
 from models.yamlfile import LocatedYaml, _walk
@@ -36,10 +36,28 @@ SourceType = Literal[
 ]
 
 
+# Mirrors _check_http_url, so editors' YAML editors flag a bad URL as they type.
+_URL_SCHEMA: dict[str, Any] = {"pattern": r"^https?://[^/\s?#]+([/?#]\S*)?$"}
+_URLS_SCHEMA: dict[str, Any] = {"items": {"type": "string", **_URL_SCHEMA}}
+
+
 def _check_http_url(value: str) -> str:
     if not re.match(r"^https?://[^/\s?#]+(?:[/?#]\S*)?$", value):
         raise ValueError(f"not an http(s) URL: {value!r}")
     return value
+
+
+def _check_pattern(value: str) -> str:
+    try:
+        re.compile(value)
+    except re.error as exc:
+        raise ValueError(f"not a valid regular expression {value!r}: {exc}") from None
+    return value
+
+
+# Checked per item, so that an error names the line of the bad item, not of the list.
+HttpUrlText = Annotated[str, AfterValidator(_check_http_url)]
+Pattern = Annotated[str, AfterValidator(_check_pattern)]
 
 
 class Source(BaseModel):
@@ -49,23 +67,29 @@ class Source(BaseModel):
 
     id: str = Field(pattern=SLUG, description="Stable slug; never changes once articles exist")
     name: str = Field(min_length=1, description="Name shown to readers")
-    url: str = Field(description="Homepage (http or https)")
+    url: HttpUrlText = Field(description="Homepage (http or https)", json_schema_extra=_URL_SCHEMA)
     type: SourceType = Field("overig", description="Kind of organisation")
     region: str | None = Field(
         None, description="Municipality, province or water board slug the source belongs to"
     )
     province: str | None = Field(None, description="Province slug, for filtering")
-    feeds: list[str] = Field(default_factory=list, description="RSS or Atom feed URLs")
-    sitemaps: list[str] = Field(default_factory=list, description="XML sitemap URLs")
-    listings: list[str] = Field(
-        default_factory=list, description="News overview pages whose links lead to articles"
+    feeds: list[HttpUrlText] = Field(
+        default_factory=list, description="RSS or Atom feed URLs", json_schema_extra=_URLS_SCHEMA
+    )
+    sitemaps: list[HttpUrlText] = Field(
+        default_factory=list, description="XML sitemap URLs", json_schema_extra=_URLS_SCHEMA
+    )
+    listings: list[HttpUrlText] = Field(
+        default_factory=list,
+        description="News overview pages whose links lead to articles",
+        json_schema_extra=_URLS_SCHEMA,
     )
     themes: list[str] = Field(default_factory=list, description="Theme slugs as a tagging hint")
     enabled: bool = Field(True, description="False skips the source without deleting it")
-    include: list[str] = Field(
+    include: list[Pattern] = Field(
         default_factory=list, description="Regular expressions an article URL must match"
     )
-    exclude: list[str] = Field(
+    exclude: list[Pattern] = Field(
         default_factory=list, description="Regular expressions that rule an article URL out"
     )
     link_selector: str | None = Field(
@@ -75,26 +99,6 @@ class Source(BaseModel):
         None, description="XPath selector for article links on listing pages"
     )
     max_pages: int = Field(3, ge=1, le=50, description="Listing pages followed per listing")
-
-    @field_validator("url")
-    @classmethod
-    def _url(cls, value: str) -> str:
-        return _check_http_url(value)
-
-    @field_validator("feeds", "sitemaps", "listings")
-    @classmethod
-    def _urls(cls, values: list[str]) -> list[str]:
-        return [_check_http_url(v) for v in values]
-
-    @field_validator("include", "exclude")
-    @classmethod
-    def _patterns(cls, values: list[str]) -> list[str]:
-        for v in values:
-            try:
-                re.compile(v)
-            except re.error as exc:
-                raise ValueError(f"not a valid regular expression {v!r}: {exc}") from None
-        return values
 
 
 class Catalog(BaseModel):
@@ -157,6 +161,11 @@ def _friendly(err: Mapping[str, Any], model: type[BaseModel] | None) -> str:
     return str(err["msg"]).removeprefix("Value error, ")
 
 
+def _field_name(loc: tuple) -> str:
+    """`feeds item 2` for ('feeds', 1): positions counted from one, as editors count."""
+    return "".join(f" item {p + 1}" if isinstance(p, int) else f".{p}" for p in loc).strip(".")
+
+
 def validation_problems(
     path: str,
     error: ValidationError,
@@ -181,7 +190,7 @@ def validation_problems(
             except (AttributeError, IndexError, KeyError, TypeError):
                 ident = None
             entry = f"{name} {ident!r}" if ident else f"{name} #{loc[1] + 1}"
-        field = ".".join(str(p) for p in loc[2:]) if len(loc) > 2 else ".".join(map(str, loc))
+        field = _field_name(loc[2:] if len(loc) > 2 else loc)
         message = _friendly(err, model)
         problems.append(
             Problem(path, lines(loc), entry, f"{field}: {message}" if field else message)
@@ -236,10 +245,10 @@ def read_located(path: str | Path, name: str) -> tuple[LocatedYaml | None, list[
         data = yaml.safe_load(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        if line not in tab_lines:
-            entry = _entry_above(text_lines, line - 1, name) if line else None
-            problems.append(Problem(file, line, entry, f"YAML syntax error: {exc.problem or exc}"))
+        at = mark.line + 1 if mark else None
+        if at not in tab_lines:
+            entry = _entry_above(text_lines, at - 1, name) if at else None
+            problems.append(Problem(file, at, entry, f"YAML syntax error: {exc.problem or exc}"))
         return None, problems
     except yaml.YAMLError as exc:
         return None, [*problems, Problem(file, None, None, f"YAML error: {exc}")]
@@ -374,15 +383,13 @@ def check_themes(path: str | Path) -> tuple[set[str] | None, list[Problem]]:
     if doc is None:
         return None, problems
     if not problems:
+        # Imported here: models.taxonomy builds on this module's readers.
+        from models.taxonomy import load_taxonomy
+
         try:
-            from models.taxonomy import load_taxonomy
-        except ImportError:
-            load_taxonomy = None
-        if load_taxonomy is not None:
-            try:
-                load_taxonomy(path)
-            except ConfigError as exc:
-                problems += exc.problems
+            load_taxonomy(path)
+        except ConfigError as exc:
+            problems += exc.problems
     return _themes_in(doc.data), problems
 
 

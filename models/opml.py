@@ -183,10 +183,13 @@ def append_entries(path: str | Path, entries: list[Mapping[str, Any]], comment: 
     scratch.write_text(new, encoding="utf-8")
     try:
         problems = check_sources(scratch)
-        data = yaml.safe_load(new)
-        ids = [s.get("id") for s in (data or {}).get("sources", []) if isinstance(s, dict)]
-        if not problems and ids[-len(entries) :] != [e["id"] for e in entries]:
-            problems = [Problem(str(path), None, None, "sources: must be the last top-level key")]
+        if not problems:
+            data = yaml.safe_load(new)
+            ids = [s.get("id") for s in data["sources"] if isinstance(s, dict)]
+            if ids[-len(entries) :] != [e["id"] for e in entries]:
+                problems = [
+                    Problem(str(path), None, None, "sources must be the last top-level key")
+                ]
         if problems:
             raise ConfigError([Problem(str(path), p.line, p.entry, p.message) for p in problems])
         scratch.replace(target)
