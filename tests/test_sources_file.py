@@ -110,3 +110,25 @@ def test_national_sources_are_there(catalog):
     assert len(rss) >= 10
     assert "klimaatadaptatie" in by_id["unie-van-waterschappen"].themes
     assert len([s for s in catalog.sources if s.type == "vakpers"]) >= 5
+
+
+REGISTER = ROOT.parent / "shared" / "data" / "orgs" / "overheidsorganisaties_2023-09.csv"
+
+
+@pytest.mark.skipif(not REGISTER.exists(), reason="the register lives outside the repository")
+def test_regenerating_keeps_the_file_and_editors_additions(tmp_path):
+    import subprocess
+    import sys
+
+    out = tmp_path / "sources.yaml"
+    added = "  - id: editors-own\n    name: Added by hand\n    url: https://example.org\n"
+    out.write_text(SOURCES.read_text(encoding="utf-8") + added, encoding="utf-8")
+    script = ROOT / "tools" / "build_sources.py"
+    run = subprocess.run(
+        [sys.executable, str(script), "--out", str(out), "--register", str(REGISTER)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert run.returncode == 0, run.stderr
+    assert out.read_text(encoding="utf-8") == SOURCES.read_text(encoding="utf-8") + added
