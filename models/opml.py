@@ -164,7 +164,7 @@ def _item_indent(text: str) -> int:
     return len(indents[-1]) if indents else 2
 
 
-def append_entries(path: str | Path, entries: list[Mapping[str, Any]], comment: str = "") -> str:
+def append_to_sources(path: str | Path, entries: list[Mapping[str, Any]], comment: str = "") -> str:
     """Append entries to the end of sources.yaml as text, keeping its comments and order.
 
     The result is checked before it is written: the file must still be valid and hold the new

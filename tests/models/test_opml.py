@@ -7,7 +7,7 @@ import yaml
 
 from models.catalog import Catalog, load_catalog
 from models.errors import ConfigError
-from models.opml import append_entries, dump_entries, export_opml, import_opml, slugify
+from models.opml import append_to_sources, dump_entries, export_opml, import_opml, slugify
 
 SOURCES = """\
 # yaml-language-server: $schema=schemas/sources.schema.json
@@ -155,7 +155,7 @@ def test_export_then_import_round_trip(sources_file):
 
 def test_append_keeps_the_file_and_adds_valid_entries(sources_file):
     entries = import_opml(OPML, load_catalog(sources_file))
-    block = append_entries(sources_file, entries, comment="imported from feeds.opml")
+    block = append_to_sources(sources_file, entries, comment="imported from feeds.opml")
     text = sources_file.read_text(encoding="utf-8")
     assert text == SOURCES + block
     assert block.startswith("  # imported from feeds.opml\n  - id: gemeente-zeist\n")
@@ -173,7 +173,7 @@ def test_append_refuses_when_sources_is_not_last(tmp_path):
     original = SOURCES + "other: 1\n"
     path.write_text(original, encoding="utf-8")
     with pytest.raises(ConfigError):
-        append_entries(path, [{"id": "x", "name": "X", "url": "https://x.nl"}])
+        append_to_sources(path, [{"id": "x", "name": "X", "url": "https://x.nl"}])
     assert path.read_text(encoding="utf-8") == original
     assert [p.name for p in tmp_path.iterdir()] == ["sources.yaml"]
 
