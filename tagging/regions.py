@@ -1,0 +1,160 @@
+"""Region detection: municipalities, provinces and water boards named in a text, with context rules.
+
+Names are found with one Aho-Corasick automaton over the folded text, then checked: whole words,
+capitalised as in the register (so "best" and "buren" never count), and for names that are also
+ordinary words or surnames (Best, Ede, Goes...) a locative or administrative cue before them
+("in Best", "gemeente Ede", "wethouder van Goes") or a neighbour in a list of places.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import ahocorasick
+
+from tagging.model import Match
+from tagging.text import fold, fold_case_kept
+
+
+@dataclass(frozen=True)
+class Region:
+    """One row of the region register."""
+
+    slug: str
+    name: str
+    kind: str  # "gemeente" | "provincie" | "waterschap"
+    province: str | None
+    aliases: tuple[str, ...] = ()
+
+
+def load_regions(path: str | Path | None = None) -> list[Region]:
+    """The region register (the packaged tagging/data/regions.csv unless a path is given)."""
+    if path is None:
+        text = resources.files("tagging").joinpath("data/regions.csv").read_text(encoding="utf-8")
+    else:
+        text = Path(path).read_text(encoding="utf-8")
+    regions = []
+    for row in csv.DictReader(text.splitlines()):
+        aliases = tuple(a.strip() for a in (row.get("aliases") or "").split(";") if a.strip())
+        regions.append(
+            Region(row["slug"], row["name"], row["kind"], row.get("province") or None, aliases)
+        )
+    return regions
+
+
+KIND_WORDS = {"gemeente": "gemeente", "provincie": "provincie", "waterschap": "waterschap"}
+_CUE_BEFORE = re.compile(
+    r"(?:\b(?:in|uit|te|naar|bij|rond|nabij|vanuit|richting|tussen|gemeente|provincie|waterschap"
+    r"|regio|stad|dorp|kern|Gemeente|Provincie|Waterschap)"
+    r"|\b(?i:burgemeester|wethouders?|college|raad|gemeenteraad|inwoners|bewoners|ondernemers"
+    r"|centrum|buurt|wijken|wijk|omgeving|gemeentehuis|stadhuis|raadhuis)\s+(?:van|in)"
+    r"|\b(?:de|het)\s+(?:gemeente|regio))\s+$"
+)
+_LIST_GAP = re.compile(r"^(?:\s*,\s*|\s+(?:en|of|en/of)\s+|\s*/\s*|\s*&\s*)$")
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    region: int
+    ambiguous: bool
+    form: str  # as written in the register (case kept, diacritics folded)
+
+
+class RegionMatcher:
+    """Finds register regions named in a text. Picklable."""
+
+    def __init__(self, regions: list[Region]):
+        self.regions = regions
+        self.index = {r.slug: i for i, r in enumerate(regions)}
+        patterns: dict[str, list[_Pattern]] = {}
+
+        def add(form: str, region: int, ambiguous: bool) -> None:
+            kept = fold_case_kept(form)
+            patterns.setdefault(fold(form), []).append(_Pattern(region, ambiguous, kept))
+
+        for i, region in enumerate(regions):
+            ambiguous_names = {a[1:] for a in region.aliases if a.startswith("?")}
+            names = [region.name, *(a.lstrip("?") for a in region.aliases)]
+            for name in dict.fromkeys(names):
+                add(name, i, name in ambiguous_names)
+                word = KIND_WORDS[region.kind]
+                if not fold(name).startswith(word):
+                    add(f"{word} {name}", i, False)
+                    add(f"{word.capitalize()} {name}", i, False)
+        self.automaton = ahocorasick.Automaton()
+        for key, values in patterns.items():
+            # One folded form may stand for several regions (municipality and province
+            # Groningen): prefer the municipality, unless the form names the kind.
+            values.sort(key=lambda p: (p.ambiguous, regions[p.region].kind != "gemeente"))
+            self.automaton.add_word(key, (len(key), tuple(values)))
+        self.automaton.make_automaton()
+
+    def find(self, text: str, field: str) -> list[tuple[int, Match]]:
+        """(region index, match) for every region named in one field, in text order."""
+        if not text:
+            return []
+        folded = fold(text)
+        kept_case = fold_case_kept(text)
+        candidates = []
+        for last, (length, patterns) in self.automaton.iter(folded):
+            end = last + 1
+            start = end - length
+            if start > 0 and folded[start - 1].isalnum():
+                continue
+            if end < len(folded) and folded[end].isalnum():
+                continue
+            surface = kept_case[start:end]
+            for pattern in patterns:
+                if _capitals_match(surface, pattern.form):
+                    candidates.append((start, end, pattern))
+                    break
+        candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+        chosen = []
+        reach = -1
+        for start, end, pattern in candidates:
+            if start < reach:
+                continue  # overlaps a longer or earlier name ("Bergen op Zoom" over "Bergen")
+            chosen.append((start, end, pattern))
+            reach = end
+        accepted = [not p.ambiguous or _cue_before(text, s) for s, _, p in chosen]
+        changed = True
+        while changed:  # a name in a list of accepted places is a place too
+            changed = False
+            for i, (start, end, _) in enumerate(chosen):
+                if accepted[i]:
+                    continue
+                before = (
+                    i > 0 and accepted[i - 1] and _LIST_GAP.match(text[chosen[i - 1][1] : start])
+                )
+                after = (
+                    i + 1 < len(chosen)
+                    and accepted[i + 1]
+                    and _LIST_GAP.match(text[end : chosen[i + 1][0]])
+                )
+                if before or after:
+                    accepted[i] = changed = True
+        return [
+            (p.region, Match(self.regions[p.region].name, field, s, e, text[s:e]))
+            for (s, e, p), ok in zip(chosen, accepted, strict=True)
+            if ok
+        ]
+
+
+def _capitals_match(surface: str, form: str) -> bool:
+    """Every word capitalised in the register's form is capitalised in the text too."""
+    if surface.isupper() and len(surface) > 3:
+        return True  # headline in capitals
+    for got, want in zip(surface.split(), form.split(), strict=False):
+        if want[:1].isupper() and not got[:1].isupper():
+            return False
+        if want.isupper() and len(want) > 1 and not got.isupper():
+            return False  # acronyms: AGV, HHNK
+    return True
+
+
+def _cue_before(text: str, start: int) -> bool:
+    return bool(_CUE_BEFORE.search(text[max(0, start - 40) : start]))

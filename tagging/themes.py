@@ -1,0 +1,227 @@
+"""Theme matching: Dutch terms (stemmed, inside compounds) found in a text and scored per theme.
+
+The text is folded (lowercase, no diacritics), split into word tokens and each token stemmed with
+the Dutch Snowball stemmer. One Aho-Corasick automaton over the joined stems finds every term of
+every theme in a single pass. A term may sit inside a compound: at its head ("warmtenet" in
+"warmtenetbeheerder") when the rest is a word of its own, or at its tail ("stadswarmtenet") when
+the term is long enough to be a word by itself; short terms, acronyms and terms marked whole_word
+must be whole tokens.
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_right
+from dataclasses import dataclass
+
+import ahocorasick
+
+from models.taxonomy import Taxonomy, TermOptions
+from tagging.model import Match, ThemeTag
+from tagging.text import TOKEN, Stemmer, fold
+
+# What may follow a stem inside a token without making it another word.
+INFLECTIONS = frozenset(
+    "e en s n es er ers ere ste te ten de den je jes tje tjes pje pjes ' 's".split()
+)
+MIN_HEAD = 5  # a term this long may start a compound ("energie|transitie")
+MIN_TAIL = 6  # a term this long may end a compound ("stads|warmtenet")
+MIN_REST = 3  # what follows a compound head must be at least this long to be a word
+KINDS = ("term", "context", "negative")
+LONG_TEXT = 1200  # characters; longer texts need more evidence (see _threshold_factor)
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One term of one theme, as stored in the automaton."""
+
+    theme: int
+    kind: str  # "term" | "context" | "negative"
+    term: str
+    weight: float
+    whole_word: bool
+    surface: str | None  # exact capitalised form for acronyms (RES, SDE++)
+    first_len: int
+    last_len: int
+    words: int
+
+
+def _is_acronym(term: str) -> bool:
+    return sum(c.isupper() for c in term) >= 2
+
+
+class ThemeMatcher:
+    """Finds and scores the themes of a taxonomy in a title and a text. Picklable."""
+
+    def __init__(self, taxonomy: Taxonomy, stemmer: Stemmer | None = None):
+        self.stemmer = stemmer or Stemmer()
+        self.slugs = [t.slug for t in taxonomy.themes]
+        self.thresholds = [t.threshold or taxonomy.threshold for t in taxonomy.themes]
+        self.title_factor = taxonomy.title_factor
+        self.source_prior = taxonomy.source_prior
+        keys: dict[str, list[Entry]] = {}
+        for index, theme in enumerate(taxonomy.themes):
+            for kind, terms in (
+                ("term", theme.terms),
+                ("context", theme.context_terms),
+                ("negative", {t: 0.0 for t in theme.negative_terms}),
+            ):
+                for term, spec in terms.items():
+                    options = spec if isinstance(spec, TermOptions) else None
+                    weight = options.weight if options else float(spec)
+                    for key, entry in self._entries(index, kind, term, weight, options):
+                        keys.setdefault(key, [])
+                        if entry not in keys[key]:
+                            keys[key].append(entry)
+        self.automaton = ahocorasick.Automaton()
+        for key, entries in keys.items():
+            self.automaton.add_word(key, (len(key), tuple(entries)))
+        self.automaton.make_automaton()
+
+    def _entries(self, theme: int, kind: str, term: str, weight: float, options):
+        words = TOKEN.findall(fold(term))
+        stems = self.stemmer.stems(words)
+        acronym = _is_acronym(term)
+        whole = (options.whole_word if options else False) or acronym
+        surface = term if acronym else None
+        # Both the stemmed and the plain form are keys: the plain form finds a term at the head of
+        # a compound where stemming changed its end ("taak" in "taakstelling", stem "tak").
+        for forms in {tuple(stems), tuple(words)}:
+            short = len(forms[-1]) < MIN_HEAD and len(words[-1]) < MIN_HEAD
+            entry = Entry(
+                theme=theme,
+                kind=kind,
+                term=term,
+                weight=weight,
+                whole_word=whole or short,
+                surface=surface,
+                first_len=len(forms[0]),
+                last_len=len(forms[-1]),
+                words=len(forms),
+            )
+            yield " ".join(forms), entry
+
+    def find(self, text: str, field: str) -> list[tuple[Entry, Match]]:
+        """Every term occurrence in one field, before suppression and scoring."""
+        folded = fold(text)
+        spans = [(m.start(), m.end()) for m in TOKEN.finditer(folded)]
+        if not spans:
+            return []
+        stems = self.stemmer.stems([folded[a:b] for a, b in spans])
+        offsets = []
+        position = 1
+        for stem in stems:
+            offsets.append(position)
+            position += len(stem) + 1
+        joined = " " + " ".join(stems) + " "
+        found = []
+        for last, (key_len, entries) in self.automaton.iter(joined):
+            end = last + 1
+            start = end - key_len
+            head = joined[start - 1] == " "
+            tail = joined[end] == " "
+            rest = ""
+            if not tail:
+                rest = joined[end : joined.index(" ", end)]
+            first = bisect_right(offsets, start) - 1
+            final = bisect_right(offsets, end - 1) - 1
+            for entry in entries:
+                if not head and (entry.whole_word or entry.first_len < MIN_TAIL):
+                    continue
+                if not tail and rest not in INFLECTIONS:
+                    if entry.whole_word or entry.last_len < MIN_HEAD or len(rest) < MIN_REST:
+                        continue
+                begin = spans[first][0] + (start - offsets[first])
+                # A whole final token shows with its inflection ("warmtenetten"), a compound head
+                # only up to the term ("energietransitie|programma").
+                stop = (
+                    spans[final][1]
+                    if tail or rest in INFLECTIONS
+                    else spans[final][0] + (end - offsets[final])
+                )
+                stop = min(stop, spans[final][1])
+                if first != final and not _only_spaces(folded, spans, first, final):
+                    continue
+                surface = text[begin:stop]
+                if entry.surface is not None and not _same_caps(surface, entry.surface):
+                    continue
+                found.append((entry, Match(entry.term, field, begin, stop, surface)))
+        return found
+
+    def score(
+        self,
+        title: str,
+        text: str,
+        source_themes=(),
+    ) -> list[ThemeTag]:
+        """Themes whose score reaches their threshold, highest score first."""
+        found = self.find(title, "title") + self.find(text, "text")
+        if not found:
+            return []
+        by_theme: dict[int, list[tuple[Entry, Match]]] = {}
+        for entry, match in found:
+            by_theme.setdefault(entry.theme, []).append((entry, match))
+        factor = _threshold_factor(len(text))
+        hinted = set(source_themes)
+        tags = []
+        for theme, items in by_theme.items():
+            kept = _suppress(items)
+            if not any(e.kind == "term" for e, _ in kept):
+                continue
+            score = 0.0
+            per_term: dict[str, list[tuple[Entry, Match]]] = {}
+            for entry, match in kept:
+                per_term.setdefault(entry.term, []).append((entry, match))
+            for occurrences in per_term.values():
+                weight = occurrences[0][0].weight
+                best = max(self.title_factor if m.field == "title" else 1.0 for _, m in occurrences)
+                score += weight * best + weight * 0.25 * min(len(occurrences) - 1, 4)
+            slug = self.slugs[theme]
+            if slug in hinted:
+                score += self.source_prior
+            if score >= self.thresholds[theme] * factor:
+                matches = sorted((m for _, m in kept), key=lambda m: (m.field != "title", m.start))
+                tags.append(ThemeTag(slug, round(score, 3), matches))
+        tags.sort(key=lambda t: (-t.score, self.slugs.index(t.slug)))
+        return tags
+
+
+def _only_spaces(folded: str, spans, first: int, final: int) -> bool:
+    """True when the tokens of a phrase are separated by spaces or hyphens only."""
+    for index in range(first, final):
+        gap = folded[spans[index][1] : spans[index + 1][0]]
+        if gap.strip(" -\n\t") or "\n\n" in gap:
+            return False
+    return True
+
+
+def _same_caps(surface: str, expected: str) -> bool:
+    """An acronym term counts only when written as in the taxonomy (RES, not 'res')."""
+    return [c for c in surface if c.isalnum()] == [c for c in expected if c.isalnum()]
+
+
+def _suppress(items: list[tuple[Entry, Match]]) -> list[tuple[Entry, Match]]:
+    """Drop matches overlapped by a negative term, inside a longer match, or repeated."""
+    negatives = [(m.field, m.start, m.end) for e, m in items if e.kind == "negative"]
+    positives = sorted(
+        ((e, m) for e, m in items if e.kind != "negative"),
+        key=lambda em: (em[1].field, em[1].start, -em[1].end),
+    )
+    kept: list[tuple[Entry, Match]] = []
+    cover = ("", -1)  # field and furthest end of the matches kept so far
+    for entry, match in positives:
+        if any(f == match.field and s < match.end and match.start < e for f, s, e in negatives):
+            continue
+        if cover[0] == match.field and match.end <= cover[1]:
+            continue  # inside a longer (or the same) match
+        kept.append((entry, match))
+        cover = (match.field, max(match.end, cover[1]) if cover[0] == match.field else match.end)
+    has_term = any(e.kind == "term" for e, _ in kept)
+    return [(e, m) for e, m in kept if has_term or e.kind != "context"]
+
+
+def _threshold_factor(length: int) -> float:
+    """Long articles mention much in passing: ask a little more of them."""
+    if length <= LONG_TEXT:
+        return 1.0
+    return 1.0 + 0.25 * math.log2(length / LONG_TEXT)
