@@ -1,0 +1,1 @@
+"""Scrapy crawler: spiders discover article URLs, pipelines extract, dedupe, tag and store."""

@@ -1,0 +1,133 @@
+"""Turn an article page into clean text and metadata with trafilatura (pure; runs in workers)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import trafilatura
+
+STOPWORDS = {
+    "nl": set(
+        "de het een en van in is dat op te zijn met voor niet aan er om ook als bij door "
+        "maar uit nog wordt worden naar dan over deze kan hebben heeft wij we ze zij "
+        "meer tot werd of die dit gemeente onder tussen".split()
+    ),
+    "en": set(
+        "the and of to in is that for on with as are was by this be it from at an or "
+        "have has which not but were their been will would its".split()
+    ),
+    "de": set(
+        "der die das und ist nicht mit den von zu sich des auf für im dem ein eine auch "
+        "es an werden aus er hat dass sie nach wird bei einer um am sind noch wie".split()
+    ),
+}
+_WORD = re.compile(r"[a-zà-ÿ]+")
+
+
+@dataclass
+class Extracted:
+    title: str
+    text: str
+    author: str | None
+    published_at: datetime | None
+    language: str | None
+    description: str | None
+    content_hash: str
+    simhash: int
+
+
+def detect_language(text: str, declared: str | None = None) -> str | None:
+    """Stopword vote over the first 3,000 characters; the page's lang attribute breaks ties."""
+    words = _WORD.findall(text[:3000].lower())
+    if len(words) < 20:
+        return (declared or "")[:2].lower() or None
+    scores = {lang: sum(1 for w in words if w in stops) for lang, stops in STOPWORDS.items()}
+    best = max(scores, key=lambda k: scores[k])
+    if scores[best] < 0.05 * len(words):
+        return (declared or "")[:2].lower() or None
+    return best
+
+
+def normalise_text(text: str) -> str:
+    return re.sub(r"[ \t]+", " ", re.sub(r"\n{3,}", "\n\n", text)).strip()
+
+
+def content_hash(text: str) -> str:
+    folded = " ".join(_WORD.findall(text.lower()))
+    return hashlib.sha256(folded.encode("utf-8")).hexdigest()[:32]
+
+
+def simhash(text: str) -> int:
+    """64-bit SimHash over word 3-shingles, as a signed integer (fits a BIGINT)."""
+    words = _WORD.findall(text.lower())
+    if len(words) < 3:
+        words = words + [""] * (3 - len(words))
+    weights = [0] * 64
+    for i in range(len(words) - 2):
+        digest = int.from_bytes(
+            hashlib.blake2b(" ".join(words[i : i + 3]).encode(), digest_size=8).digest(), "big"
+        )
+        for bit in range(64):
+            weights[bit] += 1 if digest >> bit & 1 else -1
+    value = sum(1 << bit for bit in range(64) if weights[bit] > 0)
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def hamming(a: int, b: int) -> int:
+    return bin((a ^ b) & ((1 << 64) - 1)).count("1")
+
+
+def _parse_date(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    for fmt in ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d"):
+        try:
+            parsed = datetime.strptime(value, fmt)
+        except ValueError:
+            continue
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return None
+
+
+def extract(html: str | bytes, url: str) -> Extracted | None:
+    """Main text and metadata of an article page, or None when there is no article text."""
+    doc = trafilatura.bare_extraction(
+        html,
+        url=url,
+        with_metadata=True,
+        include_comments=False,
+        include_tables=True,
+        date_extraction_params={"extensive_search": True, "original_date": True},
+    )
+    if doc is None:
+        return None
+    data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
+    text = normalise_text(data.get("text") or "")
+    if not text:
+        return None
+    title = (data.get("title") or "").strip()
+    return Extracted(
+        title=title,
+        text=text,
+        author=(data.get("author") or None),
+        published_at=_parse_date(data.get("date")),
+        language=detect_language(text, data.get("language")),
+        description=(data.get("description") or None),
+        content_hash=content_hash(text),
+        simhash=simhash(text),
+    )
+
+
+def make_excerpt(text: str, limit: int = 320) -> str:
+    """The first sentences of the text, cut at a word boundary."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[:limit]
+    sentence_end = max(cut.rfind(". "), cut.rfind("? "), cut.rfind("! "))
+    if sentence_end > limit * 0.5:
+        return cut[: sentence_end + 1]
+    return cut[: cut.rfind(" ")].rstrip(",;:") + " …"

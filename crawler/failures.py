@@ -1,0 +1,43 @@
+"""Name why a request failed, in words an editor understands ("HTTP 500", "timeout", ...)."""
+
+from __future__ import annotations
+
+from twisted.internet import error as net
+from twisted.internet.defer import CancelledError
+from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
+
+from scrapy.exceptions import IgnoreRequest
+from scrapy.spidermiddlewares.httperror import HttpError
+
+
+def describe(failure) -> str:
+    """A short, precise reason for a Twisted failure from a Scrapy request."""
+    value = failure.value
+    if failure.check(HttpError):
+        status = value.response.status
+        retry_after = value.response.headers.get(b"Retry-After")
+        extra = f" (Retry-After {retry_after.decode(errors='replace')})" if retry_after else ""
+        return f"HTTP {status}{extra}"
+    if failure.check(net.DNSLookupError):
+        return "DNS lookup failed"
+    if failure.check(net.TimeoutError, net.TCPTimedOutError):
+        return "timeout"
+    if failure.check(net.ConnectionRefusedError):
+        return "connection refused"
+    if failure.check(CancelledError):
+        return "response too large (download cancelled at the size limit)"
+    if failure.check(ResponseNeverReceived, ResponseFailed, net.ConnectionLost, net.ConnectionDone):
+        inner = getattr(value, "reasons", None)
+        if inner and any("TimeoutError" in str(r) for r in inner):
+            return "timeout"
+        return "connection reset or closed before a complete response"
+    if failure.check(IgnoreRequest):
+        message = str(value) or "request ignored"
+        if "robots.txt" in message:
+            return "blocked by robots.txt"
+        if "max redirections" in message.lower() or "redirect" in message.lower():
+            return "too many redirects (redirect loop)"
+        if "max size" in message.lower() or "larger than" in message.lower():
+            return "response too large (" + message + ")"
+        return message
+    return f"{type(value).__name__}: {value}"

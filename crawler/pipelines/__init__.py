@@ -1,0 +1,1 @@
+"""Item pipelines: extract -> dedupe -> store (tagging runs inside extraction workers)."""

@@ -1,0 +1,134 @@
+"""Run one crawl in this process: sync the catalog, run the spider, record the run."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from scrapy.crawler import CrawlerProcess
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+
+from crawler.settings import scrapy_settings
+from crawler.spiders.auto import AutoSpider
+from models import store
+from models.db import ensure_schema, make_engine, safe_url, session_factory, transaction
+from models.entities import Article, ArticleTheme
+from models.errors import DatabaseError
+from models.logs import quiet_scrapy_logs
+from models.settings import Settings
+from tagging import Tagger
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class CrawlOutcome:
+    run_id: int | None
+    status: str  # completed | failed
+    new_articles: int
+    reports: list[dict] = field(default_factory=list)
+    requests: int = 0
+    error: str | None = None
+    records: list = field(default_factory=list)  # dry runs only: what would be stored
+
+    @property
+    def failing(self) -> list[dict]:
+        return [r for r in self.reports if r["status"] == "error"]
+
+
+def run_crawl(
+    settings: Settings,
+    catalog,
+    taxonomy,
+    only: list[str] | None = None,
+    trigger: str = "manual",
+    dry_run: bool = False,
+) -> CrawlOutcome:
+    """Crawl the enabled sources (or `only` these ids) once; Twisted's reactor runs once per process."""
+    engine = make_engine(settings.database_url)
+    ensure_schema(engine)
+    factory = session_factory(engine)
+    selected = [s for s in catalog.sources if (s.id in only if only else s.enabled)]
+    started = datetime.now(UTC)
+    try:
+        with transaction(factory) as session:
+            store.sync_sources(session, catalog.sources)
+            store.sync_themes(session, taxonomy.themes)
+            run_id = None if dry_run else store.start_run(session, trigger)
+            known = store.known_url_hashes(session)
+            links = store.known_links(session)
+            states = store.load_fetch_states(session)
+            fingerprints = store.recent_fingerprints(session)
+    except SQLAlchemyError as exc:
+        raise DatabaseError(f"database {safe_url(engine)}: {getattr(exc, 'orig', exc)}") from None
+
+    process = CrawlerProcess(scrapy_settings(settings), install_root_handler=False)
+    quiet_scrapy_logs(settings.log_level)
+    crawler = process.create_crawler(AutoSpider)
+    process.crawl(
+        crawler,
+        sources=selected,
+        known_hashes=known,
+        known_links=links,
+        fetch_states=states,
+        window_days=settings.window_days,
+        app_settings=settings,
+        tagger=Tagger.from_taxonomy(taxonomy),
+        session_factory=factory,
+        fingerprints=fingerprints,
+        dry_run=dry_run,
+    )
+    process.start()
+
+    spider = crawler.spider
+    store_pipeline = next(
+        p for p in crawler.engine.scraper.itemproc.middlewares if type(p).__name__ == "StorePipeline"
+    ) if crawler.engine else None
+    reports = [r.as_dict() for r in spider.reports.values()]
+    requests = crawler.stats.get_value("downloader/request_count", 0) if crawler.stats else 0
+    error = store_pipeline.error if store_pipeline else None
+    new_articles = sum(store_pipeline.new_by_source.values()) if store_pipeline else 0
+    outcome = CrawlOutcome(
+        run_id=run_id,
+        status="failed" if error else "completed",
+        new_articles=new_articles,
+        reports=reports,
+        requests=requests,
+        error=error,
+    )
+    if dry_run:
+        return outcome
+    try:
+        with transaction(factory) as session:
+            store.record_source_runs(session, run_id, reports)
+            if not error:
+                # Validators are saved only after a complete run: a killed crawl must not
+                # turn into a 304 for a feed whose articles were never stored.
+                for key, (url, etag, modified, status) in spider.new_fetch_states.items():
+                    store.save_fetch_state(session, key, url, etag, modified, status)
+            theme_counts = {
+                slug: count
+                for slug, count in session.execute(
+                    select(ArticleTheme.theme_slug, func.count())
+                    .join(Article, Article.id == ArticleTheme.article_id)
+                    .where(Article.fetched_at >= started)
+                    .group_by(ArticleTheme.theme_slug)
+                )
+            }
+            stats = {
+                "articles_new": new_articles,
+                "requests": requests,
+                "themes": theme_counts,
+                "sources": len(selected),
+                "failing_sources": [
+                    {"id": r["source_id"], "reason": r["errors"][0]["reason"]}
+                    for r in outcome.failing
+                ],
+            }
+            store.finish_run(session, run_id, outcome.status, stats, error)
+    except SQLAlchemyError as exc:
+        outcome.status = "failed"
+        outcome.error = outcome.error or f"database write failed: {getattr(exc, 'orig', exc)}"
+    return outcome

@@ -1,0 +1,56 @@
+"""Scrapy settings (only Scrapy keys); runtime values from models.settings are overlaid at start."""
+
+from __future__ import annotations
+
+from models.settings import Settings
+
+BASE = {
+    "BOT_NAME": "howardshome",
+    "ROBOTSTXT_OBEY": True,
+    "COOKIES_ENABLED": False,
+    "TELNETCONSOLE_ENABLED": False,
+    "LOG_LEVEL": "WARNING",
+    "RETRY_ENABLED": True,
+    "RETRY_TIMES": 2,
+    # 429 and 503 are retried by RetryAfterMiddleware, which honours Retry-After.
+    "RETRY_HTTP_CODES": [500, 502, 504, 522, 524, 408],
+    "REDIRECT_MAX_TIMES": 5,
+    "DNS_TIMEOUT": 20,
+    "AUTOTHROTTLE_START_DELAY": 1.0,
+    "AUTOTHROTTLE_MAX_DELAY": 30.0,
+    "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
+    "DOWNLOADER_MIDDLEWARES": {
+        "crawler.middlewares.AddressGuardMiddleware": 10,
+        "crawler.middlewares.RetryAfterMiddleware": 540,
+    },
+    "ITEM_PIPELINES": {
+        "crawler.pipelines.extract.ExtractPipeline": 100,
+        "crawler.pipelines.dedupe.DedupePipeline": 200,
+        "crawler.pipelines.store.StorePipeline": 300,
+    },
+    "TWISTED_REACTOR": "twisted.internet.asyncioreactor.AsyncioSelectorReactor",
+    "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
+    "HTTPERROR_ALLOW_ALL": False,
+    "MEMUSAGE_ENABLED": False,
+}
+
+
+def scrapy_settings(settings: Settings) -> dict:
+    """Scrapy settings for a crawl, with the deployment's politeness knobs overlaid."""
+    values = dict(BASE)
+    values.update(
+        {
+            "USER_AGENT": settings.user_agent,
+            "DOWNLOAD_DELAY": settings.download_delay,
+            "CONCURRENT_REQUESTS": settings.concurrent_requests,
+            "CONCURRENT_REQUESTS_PER_DOMAIN": settings.concurrent_requests_per_domain,
+            "AUTOTHROTTLE_ENABLED": settings.autothrottle,
+            "AUTOTHROTTLE_START_DELAY": max(settings.download_delay, 0.1),
+            "DOWNLOAD_TIMEOUT": settings.download_timeout,
+            "DOWNLOAD_MAXSIZE": settings.max_response_bytes,
+            "DOWNLOAD_WARNSIZE": settings.max_response_bytes // 2,
+            "HOWARDSHOME_ALLOW_PRIVATE_ADDRESSES": settings.allow_private_addresses,
+            "LOG_LEVEL": settings.log_level if settings.log_level == "DEBUG" else "WARNING",
+        }
+    )
+    return values

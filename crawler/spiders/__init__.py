@@ -1,0 +1,1 @@
+"""Spiders, named after how they discover article URLs."""

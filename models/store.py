@@ -1,0 +1,316 @@
+"""The write side: idempotent upserts keyed by canonical URL hash, one transaction per batch."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from models.db import insert_for
+from models.entities import (
+    Article,
+    ArticleRegion,
+    ArticleSource,
+    ArticleTheme,
+    CrawlRun,
+    FetchState,
+    Source,
+    SourceRun,
+    Theme,
+    ThemeCorrection,
+)
+
+
+def sync_sources(session: Session, sources: Iterable) -> None:
+    """Copy catalog entries into the source table; sources no longer listed stay, marked."""
+    insert = insert_for(session)
+    listed = []
+    for src in sources:
+        listed.append(src.id)
+        values = {
+            "id": src.id,
+            "name": src.name,
+            "type": src.type,
+            "url": src.url,
+            "region": src.region,
+            "province": src.province,
+            "theme_hints": list(src.themes),
+            "enabled": src.enabled,
+            "in_catalog": True,
+        }
+        stmt = insert(Source).values(
+            **values,
+            discovery_urls=[],
+            consecutive_failures=0,
+            articles_found=0,
+            created_at=datetime.now(UTC),
+            updated_at=datetime.now(UTC),
+        )
+        session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["id"], set_={**values, "updated_at": datetime.now(UTC)}
+            )
+        )
+    if listed:
+        session.execute(update(Source).where(Source.id.not_in(listed)).values(in_catalog=False))
+
+
+def sync_themes(session: Session, themes: Sequence) -> None:
+    """Copy the taxonomy into the theme table so the portal never reads YAML."""
+    insert = insert_for(session)
+    for position, theme in enumerate(themes):
+        values = {
+            "label": theme.label,
+            "axis": theme.axis,
+            "description": theme.description,
+            "position": position,
+        }
+        session.execute(
+            insert(Theme)
+            .values(slug=theme.slug, **values)
+            .on_conflict_do_update(index_elements=["slug"], set_=values)
+        )
+    slugs = [t.slug for t in themes]
+    session.execute(delete(Theme).where(Theme.slug.not_in(slugs)))
+
+
+def known_url_hashes(session: Session) -> set[str]:
+    return set(session.scalars(select(Article.url_hash)))
+
+
+def known_links(session: Session) -> set[tuple[str, str]]:
+    """(url_hash, source_id) pairs already recorded, so a second crawl writes nothing."""
+    rows = session.execute(
+        select(Article.url_hash, ArticleSource.source_id).join(
+            ArticleSource, ArticleSource.article_id == Article.id
+        )
+    )
+    return {(h, s) for h, s in rows}
+
+
+def recent_fingerprints(session: Session, days: int = 90) -> list[tuple[str, str, int]]:
+    """(url_hash, content_hash, simhash) of recent articles, for near-duplicate detection."""
+    since = datetime.now(UTC) - timedelta(days=days)
+    return list(
+        session.execute(
+            select(Article.url_hash, Article.content_hash, Article.simhash).where(
+                Article.fetched_at >= since
+            )
+        ).tuples()
+    )
+
+
+def load_fetch_states(session: Session) -> dict[str, tuple[str | None, str | None]]:
+    return {
+        row.url_hash: (row.etag, row.last_modified) for row in session.scalars(select(FetchState))
+    }
+
+
+def save_fetch_state(
+    session: Session, url_hash: str, url: str, etag: str | None, last_modified: str | None,
+    status: int,
+) -> None:  # fmt: skip
+    insert = insert_for(session)
+    values = {
+        "url": url,
+        "etag": etag,
+        "last_modified": last_modified,
+        "last_status": status,
+        "fetched_at": datetime.now(UTC),
+    }
+    session.execute(
+        insert(FetchState)
+        .values(url_hash=url_hash, **values)
+        .on_conflict_do_update(index_elements=["url_hash"], set_=values)
+    )
+
+
+def _tag_rows(article_id: int, record) -> tuple[list[dict], list[dict]]:
+    themes = [
+        {
+            "article_id": article_id,
+            "theme_slug": t["slug"],
+            "score": float(t["score"]),
+            "matches": t.get("matches", []),
+            "origin": "auto",
+        }
+        for t in record.themes
+    ]
+    regions = [
+        {
+            "article_id": article_id,
+            "region_slug": r["slug"],
+            "name": r["name"],
+            "kind": r["kind"],
+            "province": r.get("province"),
+            "matches": r.get("matches", []),
+            "from_source": bool(r.get("from_source")),
+        }
+        for r in record.regions
+    ]
+    return themes, regions
+
+
+def store_articles(session: Session, records: Sequence) -> Counter:
+    """Upsert extracted articles; returns new articles per source. Safe to repeat."""
+    insert = insert_for(session)
+    new_by_source: Counter = Counter()
+    for record in records:
+        sort_at = record.published_at or record.fetched_at
+        stmt = (
+            insert(Article)
+            .values(
+                url_hash=record.url_hash,
+                url=record.url,
+                source_id=record.source_id,
+                title=record.title,
+                text=record.text,
+                excerpt=record.excerpt,
+                author=record.author,
+                language=record.language,
+                published_at=record.published_at,
+                sort_at=sort_at,
+                fetched_at=record.fetched_at,
+                content_hash=record.content_hash,
+                simhash=record.simhash,
+                hidden=False,
+            )
+            .on_conflict_do_nothing(index_elements=["url_hash"])
+            .returning(Article.id)
+        )
+        article_id = session.execute(stmt).scalar()
+        if article_id is None:
+            article_id = session.scalar(
+                select(Article.id).where(Article.url_hash == record.url_hash)
+            )
+        else:
+            new_by_source[record.source_id] += 1
+            themes, regions = _tag_rows(article_id, record)
+            if themes:
+                session.execute(insert(ArticleTheme).values(themes).on_conflict_do_nothing())
+            if regions:
+                session.execute(insert(ArticleRegion).values(regions).on_conflict_do_nothing())
+        session.execute(
+            insert(ArticleSource)
+            .values(
+                article_id=article_id,
+                source_id=record.source_id,
+                url=record.found_url,
+                first_seen_at=record.fetched_at,
+            )
+            .on_conflict_do_nothing()
+        )
+    return new_by_source
+
+
+def link_sources(session: Session, links: Sequence) -> list:
+    """Record that known articles were also published by other sources; returns unresolved links."""
+    insert = insert_for(session)
+    unresolved = []
+    for link in links:
+        article_id = session.scalar(select(Article.id).where(Article.url_hash == link.url_hash))
+        if article_id is None:
+            unresolved.append(link)
+            continue
+        session.execute(
+            insert(ArticleSource)
+            .values(
+                article_id=article_id,
+                source_id=link.source_id,
+                url=link.url,
+                first_seen_at=datetime.now(UTC),
+            )
+            .on_conflict_do_nothing()
+        )
+    return unresolved
+
+
+def replace_tags(session: Session, article_id: int, record) -> None:
+    """Retag: replace automatic tags; editors' corrections (add/remove) always win."""
+    insert = insert_for(session)
+    corrections = {
+        c.theme_slug: c.action
+        for c in session.scalars(
+            select(ThemeCorrection).where(ThemeCorrection.article_id == article_id)
+        )
+    }
+    session.execute(delete(ArticleTheme).where(ArticleTheme.article_id == article_id))
+    session.execute(delete(ArticleRegion).where(ArticleRegion.article_id == article_id))
+    themes, regions = _tag_rows(article_id, record)
+    themes = [t for t in themes if corrections.get(t["theme_slug"]) != "remove"]
+    auto = {t["theme_slug"] for t in themes}
+    for slug, action in corrections.items():
+        if action == "add" and slug not in auto:
+            themes.append(
+                {"article_id": article_id, "theme_slug": slug, "score": 0.0, "matches": [],
+                 "origin": "manual"}
+            )  # fmt: skip
+        elif action == "add":
+            for t in themes:
+                if t["theme_slug"] == slug:
+                    t["origin"] = "manual"
+    if themes:
+        session.execute(insert(ArticleTheme).values(themes))
+    if regions:
+        session.execute(insert(ArticleRegion).values(regions))
+
+
+def start_run(session: Session, trigger: str) -> int:
+    run = CrawlRun(trigger=trigger, status="running", stats={}, started_at=datetime.now(UTC))
+    session.add(run)
+    session.flush()
+    return run.id
+
+
+def finish_run(
+    session: Session, run_id: int, status: str, stats: dict, error: str | None = None
+) -> None:
+    run = session.get(CrawlRun, run_id)
+    if run is None:
+        return
+    run.status = status
+    run.finished_at = datetime.now(UTC)
+    run.stats = stats
+    run.error = error
+    run.articles_new = int(stats.get("articles_new", 0))
+    run.sources_failed = len(stats.get("failing_sources", []))
+
+
+def record_source_runs(session: Session, run_id: int | None, reports: Iterable[dict]) -> None:
+    """Write each source's report for this run and update its health counters."""
+    now = datetime.now(UTC)
+    for report in reports:
+        source = session.get(Source, report["source_id"])
+        if source is None:
+            continue
+        failed = report["status"] == "error"
+        source.last_crawl_at = now
+        if report.get("method"):
+            if report["method"] != source.discovery_method or not source.discovered_at:
+                source.discovered_at = now
+            source.discovery_method = report["method"]
+            source.discovery_urls = report.get("discovery_urls", [])
+        source.articles_found = (source.articles_found or 0) + report.get("new_articles", 0)
+        if failed:
+            source.consecutive_failures = (source.consecutive_failures or 0) + 1
+            source.last_error = report["errors"][0]["reason"] if report.get("errors") else "failed"
+            source.last_error_at = now
+        else:
+            source.consecutive_failures = 0
+            source.last_success_at = now
+        if run_id is not None:
+            session.merge(
+                SourceRun(
+                    run_id=run_id,
+                    source_id=report["source_id"],
+                    method=report.get("method"),
+                    discovery_urls=report.get("discovery_urls", []),
+                    urls_seen=report.get("urls_seen", 0),
+                    new_articles=report.get("new_articles", 0),
+                    status=report["status"],
+                    errors=report.get("errors", [])[:50],
+                )
+            )

@@ -1,0 +1,1 @@
+"""FastAPI portal: pages, feeds and a JSON API over the database (read-only)."""

@@ -1,0 +1,1 @@
+"""Route modules: pages (HTML), feeds (RSS/Atom), api (JSON)."""
