@@ -61,7 +61,7 @@ def alembic_config(engine: Engine) -> Config:
     return cfg
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "heads") -> None:
     """Bring the schema to the latest migration (idempotent)."""
     try:
         command.upgrade(alembic_config(engine), revision)
