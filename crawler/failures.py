@@ -6,6 +6,7 @@ from twisted.internet import error as net
 from twisted.internet.defer import CancelledError
 from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
+from scrapy import exceptions as exc
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
@@ -18,6 +19,19 @@ def describe(failure) -> str:
         retry_after = value.response.headers.get(b"Retry-After")
         extra = f" (Retry-After {retry_after.decode(errors='replace')})" if retry_after else ""
         return f"HTTP {status}{extra}"
+    # Scrapy 2.13+ wraps Twisted's errors in its own download exceptions.
+    if failure.check(exc.CannotResolveHostError):
+        return "DNS lookup failed"
+    if failure.check(exc.DownloadTimeoutError):
+        return "timeout"
+    if failure.check(exc.DownloadConnectionRefusedError):
+        return "connection refused"
+    if failure.check(exc.DownloadCancelledError):
+        return "response too large (download cancelled at the size limit)"
+    if failure.check(exc.ResponseDataLossError):
+        return "response truncated (data loss)"
+    if failure.check(exc.DownloadFailedError):
+        return "connection reset or closed before a complete response"
     if failure.check(net.DNSLookupError):
         return "DNS lookup failed"
     if failure.check(net.TimeoutError, net.TCPTimedOutError):

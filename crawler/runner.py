@@ -64,7 +64,8 @@ def run_crawl(
     except SQLAlchemyError as exc:
         raise DatabaseError(f"database {safe_url(engine)}: {getattr(exc, 'orig', exc)}") from None
 
-    process = CrawlerProcess(scrapy_settings(settings), install_root_handler=False)
+    quiet_scrapy_logs(settings.log_level)
+    process = CrawlerProcess({**scrapy_settings(settings), "LOG_INSTALL_ROOT_HANDLER": False})
     quiet_scrapy_logs(settings.log_level)
     crawler = process.create_crawler(AutoSpider)
     process.crawl(
