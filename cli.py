@@ -56,17 +56,39 @@ def cmd_db(args, settings: Settings) -> int:
 def cmd_crawl(args, settings: Settings) -> int:
     from crawler.runner import run_crawl
 
-    catalog, taxonomy = _load_config(settings, args.sources)
-    unknown = [s for s in args.source or [] if s not in catalog.by_id()]
-    if unknown:
-        raise ConfigError([_problem(args.sources or settings.sources, f"unknown source id {u!r}")
-                           for u in unknown])  # fmt: skip
-    outcome = run_crawl(settings, catalog, taxonomy, only=args.source or None)
+    try:
+        catalog, taxonomy = _load_config(settings, args.sources)
+        unknown = [s for s in args.source or [] if s not in catalog.by_id()]
+        if unknown:
+            raise ConfigError([_problem(args.sources or settings.sources,
+                                        f"unknown source id {u!r}") for u in unknown])  # fmt: skip
+    except ConfigError as exc:
+        _record_failed_run(settings, args, f"invalid configuration: {exc}")
+        raise
+    outcome = run_crawl(settings, catalog, taxonomy, only=args.source or None,
+                        trigger=args.trigger, run_id=args.run_id)  # fmt: skip
     _print_outcome(outcome)
     if outcome.status != "completed":
         print(f"crawl failed: {outcome.error}", file=sys.stderr)
         return 2
     return 0
+
+
+def _record_failed_run(settings: Settings, args, error: str) -> None:
+    """A crawl that could not start is recorded too, when the database can be reached."""
+    from models.db import ensure_schema, make_engine, session_factory, transaction
+    from models.health import close_run, record_failed_run
+
+    try:
+        engine = make_engine(settings.database_url)
+        ensure_schema(engine)
+        with transaction(session_factory(engine)) as session:
+            if args.run_id is not None:
+                close_run(session, args.run_id, "failed", error)
+            else:
+                record_failed_run(session, args.trigger, error)
+    except Exception as exc:  # noqa: BLE001 - the configuration error is what the user must see
+        log.warning("could not record the failed run: %s", exc)
 
 
 def _problem(path: str, message: str):
@@ -261,6 +283,9 @@ def build_parser() -> argparse.ArgumentParser:
     crawl = sub.add_parser("crawl", help="crawl the sources once and store new articles")
     crawl.add_argument("--sources", help="sources file (default: HOWARDSHOME_SOURCES)")
     crawl.add_argument("--source", action="append", metavar="ID", help="only this source")
+    crawl.add_argument("--trigger", choices=["manual", "scheduled"], default="manual",
+                       help="recorded with the run")  # fmt: skip
+    crawl.add_argument("--run-id", type=int, help=argparse.SUPPRESS)  # the scheduler's run
     crawl.set_defaults(func=cmd_crawl)
 
     serve = sub.add_parser("serve", help="serve the portal")

@@ -12,10 +12,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from crawler.settings import scrapy_settings
 from crawler.spiders.auto import AutoSpider
+from crawler.urls import url_hash
+from models import lock as crawl_lock
 from models import store
 from models.db import ensure_schema, make_engine, safe_url, session_factory, transaction
-from models.entities import Article, ArticleTheme
-from models.errors import DatabaseError
+from models.entities import Article, ArticleTheme, CrawlRun
+from models.errors import CrawlLockedError, DatabaseError
+from models.health import close_run
 from models.logs import quiet_scrapy_logs
 from models.settings import Settings
 from tagging import Tagger
@@ -45,22 +48,51 @@ def run_crawl(
     only: list[str] | None = None,
     trigger: str = "manual",
     dry_run: bool = False,
+    run_id: int | None = None,
 ) -> CrawlOutcome:
-    """Crawl the enabled sources (or `only` these ids) once; Twisted's reactor runs once per process."""
+    """Crawl the enabled sources (or `only` these ids) once; Twisted's reactor runs once per process.
+
+    Holds the crawl lock in the database throughout (raises CrawlLockedError when another crawl
+    holds it). `run_id` continues a run the scheduler recorded; a dry run stores nothing at all.
+    """
     engine = make_engine(settings.database_url)
     ensure_schema(engine)
+    if dry_run:
+        return _crawl(settings, engine, catalog, taxonomy, only, trigger, True, None, None)
+    try:
+        with crawl_lock.hold(engine, run_id, settings.crawl_lock_stale) as lock:
+            return _crawl(settings, engine, catalog, taxonomy, only, trigger, False, run_id, lock)
+    except CrawlLockedError as exc:
+        if run_id is not None:
+            with transaction(session_factory(engine)) as session:
+                close_run(session, run_id, "skipped", str(exc))
+        raise
+
+
+def _crawl(settings, engine, catalog, taxonomy, only, trigger, dry_run, run_id, lock):
     factory = session_factory(engine)
     selected = [s for s in catalog.sources if (s.id in only if only else s.enabled)]
     started = datetime.now(UTC)
+    note = None
+    known, links, states, fingerprints = set(), set(), {}, []
+    remembered, aliases = {}, {}
     try:
         with transaction(factory) as session:
-            store.sync_sources(session, catalog.sources)
-            store.sync_themes(session, taxonomy.themes)
-            run_id = None if dry_run else store.start_run(session, trigger)
-            known = store.known_url_hashes(session)
-            links = store.known_links(session)
-            states = store.load_fetch_states(session)
-            fingerprints = store.recent_fingerprints(session)
+            if not dry_run:  # a dry run shows everything a source offers and writes nothing
+                store.sync_sources(session, catalog.sources)
+                store.sync_themes(session, taxonomy.themes)
+                if run_id is None:
+                    run_id = store.start_run(session, trigger)
+                else:  # keeps the scheduler's note (e.g. the last valid sources.yaml was used)
+                    note = session.get(CrawlRun, run_id).error
+                known = store.known_url_hashes(session)
+                links = store.known_links(session)
+                states = store.load_fetch_states(session)
+                fingerprints = store.recent_fingerprints(session)
+                remembered = store.remembered_methods(session)
+                aliases = {url_hash(url): key for url, key in store.found_urls(session)}
+        if lock is not None:
+            lock.set_run(run_id)
     except SQLAlchemyError as exc:
         raise DatabaseError(f"database {safe_url(engine)}: {getattr(exc, 'orig', exc)}") from None
 
@@ -75,6 +107,8 @@ def run_crawl(
         known_links=links,
         fetch_states=states,
         window_days=settings.window_days,
+        remembered=remembered,
+        aliases=aliases,
         app_settings=settings,
         tagger=Tagger.from_taxonomy(taxonomy),
         session_factory=factory,
@@ -98,6 +132,7 @@ def run_crawl(
         reports=reports,
         requests=requests,
         error=error,
+        records=store_pipeline.records if store_pipeline else [],
     )
     if dry_run:
         return outcome
@@ -128,7 +163,8 @@ def run_crawl(
                     for r in outcome.failing
                 ],
             }
-            store.finish_run(session, run_id, outcome.status, stats, error)
+            errors = "; ".join(filter(None, [note, error])) or None
+            store.finish_run(session, run_id, outcome.status, stats, errors)
     except SQLAlchemyError as exc:
         outcome.status = "failed"
         outcome.error = outcome.error or f"database write failed: {getattr(exc, 'orig', exc)}"

@@ -47,7 +47,23 @@ class Settings(BaseSettings):
     extract_timeout: float = Field(60.0, description="Seconds one page may take to extract")
     store_batch_size: int = Field(50, description="Articles written per database transaction")
     crawl_timeout: float = Field(4 * 3600.0, description="Seconds a scheduled crawl may run")
-    schedule: str = Field("0 2 * * *", description="Cron expression of the nightly crawl")
+    crawl_stop_grace: float = Field(
+        30.0, description="Seconds a timed-out crawl gets to stop after SIGTERM before SIGKILL"
+    )
+    crawl_lock_stale: float = Field(
+        600.0,
+        description="Seconds without a heartbeat after which another host's crawl lock is "
+        "taken over (a dead process on this host is taken over at once)",
+    )
+    state_dir: str = Field(
+        "state",
+        description="Directory where the scheduler keeps the last valid sources.yaml and "
+        "themes.yaml, used when an editor breaks one",
+    )
+    schedule: str = Field(
+        "0 2 * * *",
+        description="Cron expression of the nightly crawl (5 fields; 6 fields put seconds first)",
+    )
     timezone: str = Field("Europe/Amsterdam", description="Time zone of the schedule")
     host: str = Field("127.0.0.1", description="Address the portal listens on")
     port: int = Field(8000, description="Port the portal listens on")

@@ -20,6 +20,7 @@ class StorePipeline:
         self.crawler = crawler
         self.articles: list[ArticleRecord] = []
         self.links: list[SourceLinkItem] = []
+        self.records: list[ArticleRecord] = []  # dry runs only: what a crawl would store
         self.new_by_source: Counter = Counter()
         self.error: str | None = None
         self.timer: task.LoopingCall | None = None
@@ -51,6 +52,7 @@ class StorePipeline:
         articles, links = self.articles, self.links
         self.articles, self.links = [], []
         if self.dry_run:
+            self.records.extend(articles)
             for record in articles:
                 self.new_by_source[record.source_id] += 1
                 self.spider.reports[record.source_id].new_articles += 1
