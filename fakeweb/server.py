@@ -20,6 +20,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from fakeweb.routes import Route, Web
 
 _log_lock = threading.Lock()
+_throttled: set[tuple[str, str]] = set()  # (site, path) already answered 429 by "throttle-once"
 
 
 def _free_port(hosts: list[str]) -> int:
@@ -85,6 +86,17 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if route.behaviour == "slow":
             time.sleep(route.delay)
+        if route.behaviour == "throttle-once":
+            with _log_lock:
+                first = (self.site_key, self.path) not in _throttled
+                _throttled.add((self.site_key, self.path))
+            if first:
+                self._log(429)
+                self.send_response(429)
+                self.send_header("Retry-After", str(int(route.delay)))
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                return
         if route.behaviour == "redirect-loop":
             self._log(302)
             self.send_response(302)

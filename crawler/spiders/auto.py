@@ -10,6 +10,7 @@ import feedparser
 import scrapy
 from scrapy.http import Request, Response
 
+from crawler.charset import page_text
 from crawler.failures import describe
 from crawler.items import PageItem, SourceLinkItem
 from crawler.report import SourceReport
@@ -233,7 +234,7 @@ class AutoSpider(scrapy.Spider):
             source_id=source_id,
             url=url,
             found_url=response.meta["found_url"],
-            html=response.text,
+            html=page_text(response),
             fetched_at=datetime.now(UTC),
             hint_title=response.meta.get("hint_title"),
             hint_published_at=response.meta.get("hint_published"),
