@@ -266,6 +266,41 @@ def cmd_runs(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_seed(args, settings: Settings) -> int:
+    from models.db import ensure_schema, make_engine, session_factory
+    from models.seed import seed_articles
+    from models.taxonomy import load_taxonomy
+
+    if args.articles < 1:
+        print("error: --articles must be at least 1", file=sys.stderr)
+        return 1
+    taxonomy = load_taxonomy(settings.themes)
+    engine = make_engine(settings.database_url)
+    ensure_schema(engine)
+
+    def progress(done: int) -> None:
+        if done % 20000 == 0 or done == args.articles:
+            print(f"  {done}/{args.articles}", flush=True)
+
+    count, seconds = seed_articles(session_factory(engine), taxonomy, args.articles,
+                                   days=args.days, seed=args.seed, progress=progress)  # fmt: skip
+    print(f"seeded {count} synthetic articles in {seconds:.1f}s")
+    return 0
+
+
+def cmd_hash_password(args, settings: Settings) -> int:
+    import getpass
+
+    from portal.auth import hash_password
+
+    password = sys.stdin.readline().rstrip("\n") if args.stdin else getpass.getpass("Wachtwoord: ")
+    if len(password) < 8:
+        print("error: the password needs at least 8 characters", file=sys.stderr)
+        return 1
+    print(hash_password(password))
+    return 0
+
+
 # -- parser -------------------------------------------------------------------------------------
 
 
@@ -336,6 +371,16 @@ def build_parser() -> argparse.ArgumentParser:
     runs = sub.add_parser("runs", help="history of crawl runs")
     runs.add_argument("--limit", type=int, default=20)
     runs.set_defaults(func=cmd_runs)
+
+    seed = sub.add_parser("seed", help="fill the database with synthetic articles (benchmarks)")
+    seed.add_argument("--articles", type=int, default=200_000)
+    seed.add_argument("--days", type=int, default=730, help="spread over the last N days")
+    seed.add_argument("--seed", type=int, default=1, help="random seed (same seed, same text)")
+    seed.set_defaults(func=cmd_seed)
+
+    hashpw = sub.add_parser("hash-password", help="hash the editors' password for the settings")
+    hashpw.add_argument("--stdin", action="store_true", help="read the password from stdin")
+    hashpw.set_defaults(func=cmd_hash_password)
     return parser
 
 

@@ -74,6 +74,15 @@ class Settings(BaseSettings):
     editor_password_hash: str = Field(
         "", description="PBKDF2 hash of the editors' password (howardshome hash-password)"
     )
+    login_attempts: int = Field(
+        5, ge=1, description="Failed editor logins allowed per client address per login window"
+    )
+    login_window_seconds: float = Field(
+        300.0, gt=0, description="Seconds over which failed editor logins are counted"
+    )
+    session_https_only: bool = Field(
+        False, description="Send the editors' session cookie over HTTPS only (set behind TLS)"
+    )
     log_format: str = Field("text", description="'text' for people, 'json' for log collectors")
     log_level: str = Field("INFO", description="Logging level")
 

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from models import search
 from models.db import insert_for
 from models.entities import (
     Article,
@@ -158,6 +159,7 @@ def store_articles(session: Session, records: Sequence) -> Counter:
     """Upsert extracted articles; returns new articles per source. Safe to repeat."""
     insert = insert_for(session)
     new_by_source: Counter = Counter()
+    new_rows: list[tuple[int, str, str]] = []
     for record in records:
         sort_at = record.published_at or record.fetched_at
         stmt = (
@@ -188,6 +190,7 @@ def store_articles(session: Session, records: Sequence) -> Counter:
             )
         else:
             new_by_source[record.source_id] += 1
+            new_rows.append((article_id, record.title, record.text))
             themes, regions = _tag_rows(article_id, record)
             if themes:
                 session.execute(insert(ArticleTheme).values(themes).on_conflict_do_nothing())
@@ -203,6 +206,7 @@ def store_articles(session: Session, records: Sequence) -> Counter:
             )
             .on_conflict_do_nothing()
         )
+    search.index_articles(session, new_rows)
     return new_by_source
 
 

@@ -5,15 +5,19 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.sessions import SessionMiddleware
 
 from models.db import make_engine, session_factory
 from models.settings import Settings, get_settings
 from portal import filters
-from portal.routes import api, feeds, pages
+from portal.auth import LoginLimiter
+from portal.cache import Memo
+from portal.routes import api, editors, feeds, pages
 
 HERE = Path(__file__).parent
 
@@ -35,13 +39,28 @@ def create_app(settings: Settings) -> FastAPI:
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     filters.register(templates.env)
     app.state.templates = templates
+    # Pages and feeds for the current data version, and the lists every page needs.
+    app.state.responses = Memo(max_entries=2000)
+    app.state.memo = Memo(max_entries=200)
+    app.state.login_limiter = LoginLimiter(settings.login_attempts, settings.login_window_seconds)
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=settings.secret_key,
+        session_cookie="howardshome_redactie",
+        max_age=8 * 3600,
+        same_site="strict",
+        https_only=settings.session_https_only,
+    )
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     app.include_router(pages.router)
     app.include_router(feeds.router)
     app.include_router(api.router)
+    app.include_router(editors.router)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
+        if exc.status_code in (301, 302, 303, 307) and exc.headers and "Location" in exc.headers:
+            return RedirectResponse(exc.headers["Location"], status_code=exc.status_code)
         if request.url.path.startswith(("/api/", "/feeds/")):
             return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
         return templates.TemplateResponse(
@@ -49,6 +68,24 @@ def create_app(settings: Settings) -> FastAPI:
             "error.html",
             {"status": exc.status_code, "detail": exc.detail},
             status_code=exc.status_code,
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid_request(request: Request, exc: RequestValidationError):
+        errors = [
+            {"loc": list(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": e.get("type")}
+            for e in exc.errors()
+        ]
+        if request.url.path.startswith(("/api/", "/feeds/")):
+            return JSONResponse({"detail": errors}, status_code=422)
+        detail = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'][1:]) or 'verzoek'}: {e['msg']}" for e in errors
+        )
+        return templates.TemplateResponse(
+            request,
+            "error.html",
+            {"status": 400, "detail": f"Ongeldige invoer - {detail}"},
+            status_code=400,
         )
 
     @app.get("/healthz", include_in_schema=False)

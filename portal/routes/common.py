@@ -1,10 +1,24 @@
-"""Helpers shared by the route modules."""
+"""Helpers shared by the route modules: the session, the filter parameters, cursors, caching."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Annotated
+from urllib.parse import urlencode
 
-from fastapi import HTTPException, Request
+from fastapi import HTTPException, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from sqlalchemy.orm import Session
+
+from portal import cache, queries
+
+SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+OPTIONAL_SLUG = r"^([a-z0-9]+(?:-[a-z0-9]+)*)?$"
+OPTIONAL_DATE = r"^(\d{4}-\d{2}-\d{2})?$"
+EARLIEST = date(1990, 1, 1)
+LATEST = date(2100, 12, 31)
+PAGE_SIZE = 30
 
 
 def session(request: Request):
@@ -18,10 +32,141 @@ def parse_cursor(cursor: str | None) -> tuple[datetime, int] | None:
         return None
     stamp, _, ident = cursor.rpartition("_")
     try:
-        return datetime.fromisoformat(stamp), int(ident)
-    except ValueError:
+        moment = datetime.fromisoformat(stamp)
+        article_id = int(ident)
+        if moment.tzinfo is not None:
+            moment.astimezone()  # an offset that overflows the calendar raises here
+        if not (0 <= article_id < 2**31 and EARLIEST.year <= moment.year <= LATEST.year):
+            raise ValueError(cursor)
+        return moment, article_id
+    except (ValueError, OverflowError):
         raise HTTPException(status_code=400, detail="ongeldige cursor") from None
 
 
 def make_cursor(article) -> str:
     return f"{article.sort_at.isoformat()}_{article.id}"
+
+
+def _date(name: str, value: str | None) -> date | None:
+    if not value:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        day = None
+    if day is None or not EARLIEST <= day <= LATEST:
+        raise RequestValidationError(
+            [{"type": "value_error", "loc": ("query", name), "input": value,
+              "msg": f"geen geldige datum tussen {EARLIEST} en {LATEST} (JJJJ-MM-DD)"}]
+        )  # fmt: skip
+    return day
+
+
+Slug = Annotated[str | None, Query(max_length=100, pattern=OPTIONAL_SLUG)]
+
+
+def article_filter(
+    theme: Annotated[
+        list[str], Query(description="Themaslug; herhaal voor artikelen met al deze thema's",
+                         max_length=10)
+    ] = [],  # noqa: B006 - FastAPI copies defaults
+    axis: Annotated[
+        str | None, Query(description="As: transitie of sturing", pattern=r"^(transitie|sturing)?$")
+    ] = None,
+    source: Annotated[str | None, Query(max_length=100, pattern=OPTIONAL_SLUG,
+                                        description="Bron-id")] = None,
+    type: Annotated[str | None, Query(max_length=40, pattern=OPTIONAL_SLUG,
+                                      description="Soort bron (gemeente, provincie, ...)")] = None,
+    region: Annotated[str | None, Query(max_length=100, pattern=OPTIONAL_SLUG,
+                                        description="Regioslug: gemeente, provincie of waterschap")] = None,  # noqa: E501
+    date_from: Annotated[str | None, Query(alias="from", pattern=OPTIONAL_DATE,
+                                           description="Vanaf deze dag (JJJJ-MM-DD)")] = None,
+    date_to: Annotated[str | None, Query(alias="to", pattern=OPTIONAL_DATE,
+                                         description="Tot en met deze dag (JJJJ-MM-DD)")] = None,
+    q: Annotated[str | None, Query(max_length=200, description="Zoekwoorden (Nederlands)")] = None,
+    sort: Annotated[str | None, Query(pattern=r"^(relevantie|datum)?$",
+                                      description="Bij zoeken: relevantie of datum")] = None,
+    cursor: Annotated[str | None, Query(max_length=80, description="Volgende pagina")] = None,
+    page: Annotated[int, Query(ge=1, le=100, description="Pagina bij zoeken op relevantie")] = 1,
+) -> queries.ArticleFilter:  # fmt: skip
+    slugs: list[str] = []
+    for slug in theme:
+        if not slug:
+            continue
+        if len(slug) > 100 or not _is_slug(slug):
+            raise RequestValidationError(
+                [{"type": "value_error", "loc": ("query", "theme"), "input": slug,
+                  "msg": "een thema is een slug: kleine letters, cijfers en streepjes"}]
+            )  # fmt: skip
+        if slug not in slugs:
+            slugs.append(slug)
+    query = (q or "").replace("\x00", " ").strip() or None
+    return queries.ArticleFilter(
+        themes=slugs,
+        axis=axis or None,
+        source=source or None,
+        source_type=type or None,
+        region=region or None,
+        date_from=_date("from", date_from),
+        date_to=_date("to", date_to),
+        q=query,
+        sort=sort or "relevantie",
+        before=parse_cursor(cursor),
+        page=page,
+    )
+
+
+def _is_slug(value: str) -> bool:
+    import re
+
+    return re.fullmatch(SLUG, value) is not None
+
+
+def filter_params(f: queries.ArticleFilter, **override) -> list[tuple[str, str]]:
+    """The query string of a selection (without cursor/page), for links and feed URLs."""
+    params: list[tuple[str, str]] = [("theme", t) for t in f.all_themes()]
+    for key, value in (
+        ("axis", f.axis), ("source", f.source), ("type", f.source_type), ("region", f.region),
+        ("from", f.date_from.isoformat() if f.date_from else None),
+        ("to", f.date_to.isoformat() if f.date_to else None),
+        ("q", f.q), ("sort", f.sort if f.q and f.sort != "relevantie" else None),
+    ):  # fmt: skip
+        if value:
+            params.append((key, value))
+    for key, value in override.items():
+        params = [(k, v) for k, v in params if k != key]
+        if value:
+            params.append((key, value))
+    return params
+
+
+def query_string(params: list[tuple[str, str]]) -> str:
+    return urlencode(params)
+
+
+def cached(request: Request, db: Session, build: Callable[[], tuple[bytes, str]]) -> Response:
+    """Serve a response built for the current data version, with ETag/Last-Modified and 304s."""
+    version = cache.data_version(db)
+    etag = cache.etag_for(version, request)
+    unchanged = cache.not_modified(request, etag, version)
+    if unchanged is not None:
+        return unchanged
+    key = (version.tag, str(request.base_url), request.url.path, request.url.query)
+    body, media_type = request.app.state.responses.remember(key, build)
+    return Response(body, media_type=media_type, headers=cache.validators(etag, version))
+
+
+def facets(request: Request, db: Session) -> dict:
+    """Lists every page needs (themes, sources, regions...), memoised per data version."""
+    version = cache.data_version(db)
+
+    def build() -> dict:
+        return {
+            "all_themes": queries.themes(db),
+            "source_map": queries.source_names(db),
+            "source_types": queries.source_types(db),
+            "regions": queries.regions(db),
+            "last_update": queries.last_update(db),
+        }
+
+    return request.app.state.memo.remember((version.tag, "facets"), build)

@@ -1,0 +1,124 @@
+"""Caching until the data changes: a data version, ETag/Last-Modified, and an in-process memo.
+
+The portal's data changes when a crawl stores articles, a crawl run completes or an editor acts.
+The data version is read with three index lookups per request; pages, feeds and counts computed
+for one version are reused until it changes (or for at most MAX_AGE seconds, which bounds how
+long a `howardshome retag` can go unseen).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+
+from fastapi import Request, Response
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from models.entities import Article, CrawlRun, EditorAction
+
+MAX_AGE = 300.0
+MAX_ENTRIES = 2000
+
+
+@dataclass(frozen=True)
+class Version:
+    tag: str
+    modified: datetime
+
+
+def data_version(session: Session) -> Version:
+    max_id = session.scalar(select(func.max(Article.id))) or 0
+    run_at = session.scalar(
+        select(func.max(CrawlRun.finished_at)).where(CrawlRun.status == "completed")
+    )
+    action_id, action_at = session.execute(
+        select(func.max(EditorAction.id), func.max(EditorAction.at))
+    ).one()
+    stamps = [s for s in (run_at, action_at) if s is not None]
+    if max_id:
+        stamps.append(session.scalar(select(Article.fetched_at).where(Article.id == max_id)))
+    modified = max(stamps) if stamps else datetime(2000, 1, 1, tzinfo=UTC)
+    tag = f"{max_id}.{run_at.timestamp() if run_at else 0}.{action_id or 0}"
+    return Version(tag, modified.replace(microsecond=0))
+
+
+class Memo:
+    """A small thread-safe LRU of values computed for one data version."""
+
+    def __init__(self, max_entries: int = MAX_ENTRIES, max_age: float = MAX_AGE):
+        self.max_entries = max_entries
+        self.max_age = max_age
+        self._data: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is None:
+                return None
+            stored_at, value = hit
+            if time.monotonic() - stored_at > self.max_age:
+                del self._data[key]
+                return None
+            self._data.move_to_end(key)
+            return value
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._data[key] = (time.monotonic(), value)
+            self._data.move_to_end(key)
+            while len(self._data) > self.max_entries:
+                self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+    def remember(self, key, compute):
+        value = self.get(key)
+        if value is None:
+            value = compute()
+            self.put(key, value)
+        return value
+
+
+def etag_for(version: Version, request: Request, extra: str = "") -> str:
+    digest = hashlib.sha1(
+        f"{version.tag}|{request.url.path}|{request.url.query}|{extra}".encode()
+    ).hexdigest()[:20]
+    return f'W/"{digest}"'
+
+
+def not_modified(request: Request, etag: str, version: Version) -> Response | None:
+    """A 304 when the client's copy is current (If-None-Match wins over If-Modified-Since)."""
+    inm = request.headers.get("if-none-match")
+    if inm is not None:
+        tags = {t.strip() for t in inm.split(",")}
+        if etag in tags or "*" in tags or etag.removeprefix("W/") in tags:
+            return Response(status_code=304, headers=validators(etag, version))
+        return None
+    ims = request.headers.get("if-modified-since")
+    if ims:
+        try:
+            since = parsedate_to_datetime(ims)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if since.tzinfo is None:
+            since = since.replace(tzinfo=UTC)
+        if version.modified <= since:
+            return Response(status_code=304, headers=validators(etag, version))
+    return None
+
+
+def validators(etag: str, version: Version) -> dict[str, str]:
+    return {
+        "ETag": etag,
+        "Last-Modified": format_datetime(version.modified.astimezone(UTC), usegmt=True),
+        "Cache-Control": "public, max-age=0, must-revalidate",
+    }
