@@ -55,6 +55,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(pages.router)
     app.include_router(feeds.router)
     app.include_router(api.router)
+    app.include_router(metrics.router)
     app.include_router(editors.router)
 
     @app.exception_handler(StarletteHTTPException)
