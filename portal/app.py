@@ -17,7 +17,7 @@ from models.settings import Settings, get_settings
 from portal import filters
 from portal.auth import LoginLimiter
 from portal.cache import Memo
-from portal.routes import api, editors, feeds, pages
+from portal.routes import api, editors, feeds, metrics, pages
 
 HERE = Path(__file__).parent
 
