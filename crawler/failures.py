@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from twisted.internet import error as net
-from twisted.internet.defer import CancelledError
-from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
+import re
 
 from scrapy import exceptions as exc
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet import error as net
+from twisted.internet.defer import CancelledError
+from twisted.web._newclient import ResponseFailed, ResponseNeverReceived
 
 
 def describe(failure) -> str:
@@ -27,7 +28,10 @@ def describe(failure) -> str:
     if failure.check(exc.DownloadConnectionRefusedError):
         return "connection refused"
     if failure.check(exc.DownloadCancelledError):
-        return "response too large (download cancelled at the size limit)"
+        size = re.search(r"receive (\d+) bytes .*max size \((\d+)\)", str(value))
+        if size:
+            return f"too large: {int(size[1]):,} bytes, limit {int(size[2]):,}"
+        return "too large (download cancelled at the size limit)"
     if failure.check(exc.ResponseDataLossError):
         return "response truncated (data loss)"
     if failure.check(exc.DownloadFailedError):
@@ -39,7 +43,7 @@ def describe(failure) -> str:
     if failure.check(net.ConnectionRefusedError):
         return "connection refused"
     if failure.check(CancelledError):
-        return "response too large (download cancelled at the size limit)"
+        return "too large (download cancelled at the size limit)"
     if failure.check(ResponseNeverReceived, ResponseFailed, net.ConnectionLost, net.ConnectionDone):
         inner = getattr(value, "reasons", None)
         if inner and any("TimeoutError" in str(r) for r in inner):
@@ -51,7 +55,7 @@ def describe(failure) -> str:
             return "blocked by robots.txt"
         if "max redirections" in message.lower() or "redirect" in message.lower():
             return "too many redirects (redirect loop)"
-        if "max size" in message.lower() or "larger than" in message.lower():
-            return "response too large (" + message + ")"
+        if "DOWNLOAD_MAXSIZE" in message or "max size" in message.lower():
+            return "too large: beyond the size limit once decompressed (a decompression bomb?)"
         return message
     return f"{type(value).__name__}: {value}"

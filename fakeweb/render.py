@@ -21,6 +21,7 @@ class Article:
     author: str | None = None
     path: str = ""  # defaults to /nieuws/<slug>
     canonical: str | None = None  # absolute URL for <link rel="canonical">, if any
+    dated: bool = True  # False: the page shows no date anywhere (nor do feeds or sitemaps)
 
     def url_path(self) -> str:
         return self.path or f"/nieuws/{self.slug}"
@@ -86,8 +87,13 @@ def article_html(site: Site, base: str, article: Article) -> str:
         f'<link rel="canonical" href="{escape(canonical)}">\n'
         f'<meta property="og:title" content="{escape(article.title)}">\n'
         f'<meta property="og:type" content="article">\n'
-        f'<meta property="article:published_time" content="{iso}">\n'
-        f'<meta name="description" content="{escape(article.lead)}">'
+        + (f'<meta property="article:published_time" content="{iso}">\n' if article.dated else "")
+        + f'<meta name="description" content="{escape(article.lead)}">'
+    )
+    dateline = (
+        f'<p class="meta">Gepubliceerd op <time datetime="{iso}">{shown}</time></p>'
+        if article.dated
+        else ""
     )
     author = f'<p class="author">Door {escape(article.author)}</p>' if article.author else ""
     paragraphs = "\n".join(f"<p>{escape(p)}</p>" for p in article.body)
@@ -97,7 +103,7 @@ def article_html(site: Site, base: str, article: Article) -> str:
 <a href="{site.listing_path}">Nieuws</a> &gt; {escape(article.title)}</nav>
 <article>
 <h1>{escape(article.title)}</h1>
-<p class="meta">Gepubliceerd op <time datetime="{iso}">{shown}</time></p>
+{dateline}
 {author}
 {lead}
 {paragraphs}
@@ -201,6 +207,34 @@ def sitemap(base: str, articles: list[Article]) -> str:
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
 <url><loc>{escape(base)}/</loc></url>
+{urls}
+</urlset>"""
+
+
+def sitemap_index(base: str, children: list[tuple[str, datetime]]) -> str:
+    """A sitemap index naming child sitemaps (path, lastmod)."""
+    items = "\n".join(
+        f"<sitemap><loc>{escape(base + path)}</loc><lastmod>{when.isoformat()}</lastmod></sitemap>"
+        for path, when in children
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+{items}
+</sitemapindex>"""
+
+
+def news_sitemap(site: Site, base: str, articles: list[Article]) -> str:
+    """A Google News sitemap: news:publication_date and news:title, no lastmod."""
+    urls = "\n".join(
+        f"""<url><loc>{escape(base + a.url_path())}</loc><news:news>
+<news:publication><news:name>{escape(site.name)}</news:name><news:language>nl</news:language>
+</news:publication><news:publication_date>{a.published.isoformat()}</news:publication_date>
+<news:title>{escape(a.title)}</news:title></news:news></url>"""
+        for a in articles
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+ xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
 {urls}
 </urlset>"""
 

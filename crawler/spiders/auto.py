@@ -1,16 +1,23 @@
-"""The `auto` spider: reads each source the way the catalog (or discovery) says, finds new articles."""
+"""The `auto` spider: reads each source the way the catalog (or discovery) says, finds new articles.
+
+A source is read by what the catalog names (feeds, sitemaps, listings); else by the method the
+last run found (remembered in the source table); else by autodiscovery from its homepage. A
+remembered method that fails or stops yielding is re-discovered in the same run.
+"""
 
 from __future__ import annotations
 
 import logging
-from calendar import timegm
 from datetime import UTC, datetime, timedelta
 
-import feedparser
 import scrapy
 from scrapy.http import Request, Response
 
 from crawler.charset import page_text
+from crawler.discovery.autodetect import MIN_LISTING_LINKS, Discovery
+from crawler.discovery.feeds import Found, NotAFeed, announced_feeds, parse_feed
+from crawler.discovery.listings import LinkFilter, article_links, news_links, next_pages
+from crawler.discovery.sitemaps import NotASitemap, parse_sitemap, sitemap_urls_from_robots
 from crawler.failures import describe
 from crawler.items import PageItem, SourceLinkItem
 from crawler.report import SourceReport
@@ -18,19 +25,8 @@ from crawler.urls import canonical_url, same_site, url_hash
 
 log = logging.getLogger(__name__)
 
-FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml")
-
-
-def _entry_date(entry) -> datetime | None:
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        value = entry.get(key)
-        if value:
-            try:
-                # feedparser normalises to UTC struct_time; timegm reads it as UTC.
-                return datetime.fromtimestamp(timegm(value), tz=UTC)
-            except (OverflowError, ValueError, TypeError):
-                return None
-    return None
+METHODS = ("feed", "sitemap", "listing")
+MAX_CHILD_SITEMAPS = 20  # of one sitemap index, newest first
 
 
 class AutoSpider(scrapy.Spider):
@@ -44,6 +40,8 @@ class AutoSpider(scrapy.Spider):
         known_links: set[tuple[str, str]],
         fetch_states: dict[str, tuple[str | None, str | None]],
         window_days: int,
+        remembered: dict[str, tuple[str | None, list[str]]] | None = None,
+        aliases: dict[str, str] | None = None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -51,10 +49,21 @@ class AutoSpider(scrapy.Spider):
         self.known_hashes = known_hashes
         self.known_links = known_links
         self.fetch_states = fetch_states
+        self.remembered = remembered or {}
+        # url_hash of a URL a source linked (tracking variant, syndicated copy) -> stored article.
+        self.aliases = aliases or {}
         self.new_fetch_states: dict[str, tuple[str, str | None, str | None, int]] = {}
         self.window_start = datetime.now(UTC) - timedelta(days=window_days)
         self.reports = {s.id: SourceReport(s.id) for s in sources}
+        self.filters = {s.id: LinkFilter(s) for s in sources}
+        self.discoveries: dict[str, Discovery] = {}
         self.requested: dict[str, str] = {}  # url_hash -> source that requested it first
+        self.pages_read: dict[tuple[str, str], int] = {}  # (source, listing) -> pages fetched
+        self.pages_seen: set[str] = set()  # listing pages fetched or scheduled (canonical)
+
+    @property
+    def max_size(self) -> int:
+        return self.settings.getint("DOWNLOAD_MAXSIZE", 10 * 1024 * 1024)
 
     # -- start ---------------------------------------------------------------------------------
 
@@ -64,34 +73,51 @@ class AutoSpider(scrapy.Spider):
 
     def start_requests(self):
         for source in self.sources.values():
-            report = self.reports[source.id]
-            if source.feeds:
-                report.method = "feed"
-                for feed in source.feeds:
-                    report.discovery_urls.append(feed)
-                    yield self._conditional(feed, self.parse_feed, source.id)
-            else:
-                report.method = "auto"
-                yield Request(
-                    source.url,
-                    callback=self.parse_homepage,
-                    errback=self.discovery_failed,
-                    meta={"source_id": source.id},
-                )
+            yield from self._plan(source.id)
 
-    def _conditional(self, url: str, callback, source_id: str) -> Request:
+    def _plan(self, source_id: str):
+        source = self.sources[source_id]
+        report = self.reports[source_id]
+        configured = (
+            [("feed", u) for u in source.feeds]
+            + [("sitemap", u) for u in source.sitemaps]
+            + [("listing", u) for u in source.listings]
+        )
+        if configured:
+            report.method = "+".join(dict.fromkeys(kind for kind, _ in configured))
+            for kind, url in configured:
+                report.discovery_urls.append(url)
+                yield self._read(kind, url, source_id)
+            return
+        method, urls = self.remembered.get(source_id, (None, []))
+        if method in METHODS and urls:
+            report.method = method
+            for url in urls:
+                report.discovery_urls.append(url)
+                yield self._read(method, url, source_id, remembered=True)
+            return
+        yield from self._discover(source_id)
+
+    def _read(self, kind: str, url: str, source_id: str, **meta) -> Request:
+        """A conditional GET (ETag / Last-Modified) of a feed, sitemap, listing or robots.txt."""
         headers = {}
         etag, modified = self.fetch_states.get(url_hash(url), (None, None))
         if etag:
             headers["If-None-Match"] = etag
         if modified:
             headers["If-Modified-Since"] = modified
+        callbacks = {
+            "feed": self.parse_feed,
+            "sitemap": self.parse_sitemap,
+            "listing": self.parse_listing,
+            "robots": self.parse_robots,
+        }
         return Request(
             url,
-            callback=callback,
-            errback=self.discovery_failed,
+            callback=callbacks[kind],
+            errback=self.read_failed,
             headers=headers,
-            meta={"source_id": source_id, "handle_httpstatus_list": [304]},
+            meta={"source_id": source_id, "kind": kind, "handle_httpstatus_list": [304], **meta},
             dont_filter=True,
         )
 
@@ -99,101 +125,239 @@ class AutoSpider(scrapy.Spider):
         etag = response.headers.get(b"ETag")
         modified = response.headers.get(b"Last-Modified")
         if etag or modified:
-            self.new_fetch_states[url_hash(response.url)] = (
-                response.url,
+            self.new_fetch_states[url_hash(response.request.url)] = (
+                response.request.url,
                 etag.decode("latin-1") if etag else None,
                 modified.decode("latin-1") if modified else None,
                 response.status,
             )
 
-    # -- discovery -----------------------------------------------------------------------------
+    # -- outcomes of a read ----------------------------------------------------------------------
+
+    def _not_modified(self, response: Response) -> bool:
+        if response.status != 304:
+            return False
+        report = self.reports[response.meta["source_id"]]
+        if not response.meta.get("child"):
+            report.discovery_ok += 1
+        report.not_modified += 1
+        return True
+
+    def _succeeded(self, response: Response, found: int) -> bool:
+        """Record a successful read; False when a probe or remembered URL yielded nothing."""
+        meta = response.meta
+        source_id = meta["source_id"]
+        report = self.reports[source_id]
+        if meta.get("probe") or meta.get("remembered"):
+            if found == 0:
+                return False
+        if meta.get("probe"):
+            self.discoveries[source_id].done = True
+            report.method = meta["kind"]
+            report.discovery_urls.append(response.request.url)
+        if not meta.get("child"):
+            report.discovery_ok += 1
+        self._remember_validators(response)
+        return True
+
+    def _unsuccessful(self, meta: dict, url: str, reason: str):
+        """A read failed or yielded nothing: next probe, re-discovery, or an error on the source."""
+        source_id = meta["source_id"]
+        report = self.reports[source_id]
+        if meta.get("probe"):
+            log.debug("source=%s: probe %s: %s", source_id, url, reason)
+            yield from self._next_probe(source_id)
+        elif meta.get("remembered"):
+            log.info(
+                "source=%s: remembered %s %s: %s; rediscovering",
+                source_id,
+                meta["kind"],
+                url,
+                reason,
+            )
+            report.error(url, f"remembered {meta['kind']} no longer works ({reason}); rediscovered")
+            report.method = None
+            report.discovery_urls = []
+            if source_id not in self.discoveries:
+                yield from self._discover(source_id)
+        else:
+            if not meta.get("child"):
+                report.discovery_failed += 1
+            report.error(url, reason)
+            log.info("source=%s: %s: %s", source_id, url, reason)
+
+    def read_failed(self, failure):
+        request = failure.request
+        yield from self._unsuccessful(request.meta, request.url, describe(failure))
+
+    # -- autodiscovery ---------------------------------------------------------------------------
+
+    def _discover(self, source_id: str):
+        source = self.sources[source_id]
+        self.reports[source_id].method = None
+        self.discoveries[source_id] = Discovery(source.url)
+        yield Request(
+            source.url,
+            callback=self.parse_homepage,
+            errback=self.homepage_failed,
+            meta={"source_id": source_id},
+            dont_filter=True,
+        )
+
+    def _next_probe(self, source_id: str):
+        discovery = self.discoveries[source_id]
+        probe = discovery.next()
+        if probe is not None:
+            yield self._read(probe.kind, probe.url, source_id, probe=True)
+        elif not discovery.done:
+            discovery.done = True
+            report = self.reports[source_id]
+            report.discovery_failed += 1
+            report.error(discovery.homepage, discovery.failure_reason())
 
     def parse_homepage(self, response: Response):
-        """Minimal autodiscovery: feeds announced with <link rel="alternate">."""
         source_id = response.meta["source_id"]
-        report = self.reports[source_id]
-        links = response.xpath(
-            '//link[contains(concat(" ", normalize-space(@rel), " "), " alternate ")]'
-        )
-        feeds = [
-            response.urljoin(link.attrib["href"])
-            for link in links
-            if link.attrib.get("href") and link.attrib.get("type", "").lower() in FEED_TYPES
-        ]
-        if not feeds:
-            report.discovery_failed += 1
-            report.error(response.url, "no feed announced on the homepage")
+        discovery = self.discoveries[source_id]
+        discovery.homepage = response.url  # after redirects (http -> https, www.)
+        self.filters[source_id].also(response.url)
+        if not hasattr(response, "xpath"):
+            discovery.first_error = "the homepage is not an HTML page"
+            yield from self._next_probe(source_id)
             return
-        report.method = "feed"
-        for feed in feeds[:3]:
-            report.discovery_urls.append(feed)
-            yield self._conditional(feed, self.parse_feed, source_id)
+        discovery.plan_from_homepage(announced_feeds(response), news_links(response))
+        yield from self._next_probe(source_id)
+
+    def homepage_failed(self, failure):
+        source_id = failure.request.meta["source_id"]
+        discovery = self.discoveries[source_id]
+        reason = describe(failure)
+        discovery.first_error = f"homepage: {reason}"
+        if reason.startswith("HTTP "):
+            # A homepage may refuse robots while its feed or sitemap still answers.
+            discovery.plan_from_homepage([], [])
+            yield from self._next_probe(source_id)
+        else:
+            discovery.done = True
+            report = self.reports[source_id]
+            report.discovery_failed += 1
+            report.error(failure.request.url, reason)
+
+    def parse_robots(self, response: Response):
+        source_id = response.meta["source_id"]
+        discovery = self.discoveries[source_id]
+        if response.status == 200:
+            for url in reversed(list(sitemap_urls_from_robots(response.body, response.url))):
+                discovery.add("sitemap", url, front=True)
+        yield from self._next_probe(source_id)
+
+    # -- feeds, sitemaps, listings --------------------------------------------------------------
 
     def parse_feed(self, response: Response):
-        source_id = response.meta["source_id"]
-        report = self.reports[source_id]
-        if response.status == 304:
-            report.discovery_ok += 1
-            report.not_modified += 1
+        if self._not_modified(response):
             return
-        parsed = feedparser.parse(
-            response.body,
-            response_headers={
-                "content-type": response.headers.get(b"Content-Type", b"").decode("latin-1"),
-                "content-location": response.url,
-            },
-        )
-        if not parsed.entries:
-            if parsed.bozo:
-                content_type = response.headers.get(b"Content-Type", b"").decode("latin-1")
-                kind = "an HTML page" if b"<html" in response.body[:2000].lower() else content_type
-                report.discovery_failed += 1
-                report.error(
-                    response.url, f"not a feed ({kind or 'unknown content'}): {parsed.bozo_exception}"
+        source_id = response.meta["source_id"]
+        try:
+            found, warning = parse_feed(response)
+        except NotAFeed as exc:
+            yield from self._unsuccessful(response.meta, response.url, str(exc))
+            return
+        if not self._succeeded(response, len(found)):
+            yield from self._unsuccessful(response.meta, response.url, "the feed lists no articles")
+            return
+        if warning:
+            self.reports[source_id].error(response.url, warning)
+        accept = self.filters[source_id]
+        for item in found:
+            if accept.accepts(item.url, response.url, trust=True, any_site=True):
+                yield from self._follow_article(item, source_id)
+
+    def parse_sitemap(self, response: Response):
+        if self._not_modified(response):
+            return
+        source_id = response.meta["source_id"]
+        try:
+            parsed = parse_sitemap(response, self.max_size)
+        except NotASitemap as exc:
+            yield from self._unsuccessful(response.meta, response.url, str(exc))
+            return
+        if parsed.kind == "sitemapindex":
+            children = [c for c in parsed.urls if c.when is None or c.when >= self.window_start]
+            children.sort(key=lambda c: c.when or self.window_start, reverse=True)
+            children = children[:MAX_CHILD_SITEMAPS]
+            if not self._succeeded(response, len(children)):
+                yield from self._unsuccessful(
+                    response.meta, response.url, "sitemap index lists no recent sitemaps"
                 )
                 return
-        report.discovery_ok += 1
-        self._remember_validators(response)
-        if parsed.bozo and parsed.entries:
-            report.error(response.url, f"ill-formed feed, read anyway: {parsed.bozo_exception}")
-        for entry in parsed.entries:
-            link = entry.get("link") or next(
-                (lk.get("href") for lk in entry.get("links", []) if lk.get("href")), None
+            for child in children:
+                yield self._read("sitemap", child.url, source_id, child=True)
+            return
+        accept = self.filters[source_id]
+        pages = [
+            f for f in parsed.urls
+            # A news sitemap lists only articles; a general one lists every page of the site.
+            if accept.accepts(f.url, response.url, trust=f.published is not None)
+        ]  # fmt: skip
+        if not self._succeeded(response, len(pages)):
+            yield from self._unsuccessful(
+                response.meta, response.url, "the sitemap lists no articles"
             )
-            if not link:
-                continue
-            yield from self._follow_article(
-                response.urljoin(link.strip()),
-                source_id,
-                title=entry.get("title"),
-                published=_entry_date(entry),
-            )
+            return
+        for found in pages:
+            yield from self._follow_article(found, source_id)
 
-    def discovery_failed(self, failure):
-        request = failure.request
-        source_id = request.meta["source_id"]
-        report = self.reports[source_id]
-        report.discovery_failed += 1
-        reason = describe(failure)
-        report.error(request.url, reason)
-        log.info("source=%s: %s: %s", source_id, request.url, reason)
+    def parse_listing(self, response: Response):
+        if self._not_modified(response):
+            return
+        meta = response.meta
+        source_id = meta["source_id"]
+        if not hasattr(response, "xpath"):
+            yield from self._unsuccessful(meta, response.url, "the listing is not an HTML page")
+            return
+        source = self.sources[source_id]
+        accept = self.filters[source_id]
+        links = article_links(response, source, accept)
+        needed = MIN_LISTING_LINKS if meta.get("probe") else 1
+        if not self._succeeded(response, len(links) if len(links) >= needed else 0):
+            yield from self._unsuccessful(meta, response.url, "the listing links to no articles")
+            return
+        for url, text in links:
+            yield from self._follow_article(Found(url, title=text or None), source_id)
+        root = meta.get("listing_root", response.request.url)
+        key = (source_id, root)
+        self.pages_read.setdefault(key, 1)
+        self.pages_seen.add(canonical_url(response.request.url))
+        for url in next_pages(response, accept):
+            if self.pages_read[key] >= source.max_pages:
+                break
+            if canonical_url(url) in self.pages_seen:
+                continue
+            self.pages_seen.add(canonical_url(url))
+            self.pages_read[key] += 1
+            yield self._read("listing", url, source_id, child=True, listing_root=root)
 
     # -- articles ------------------------------------------------------------------------------
 
-    def _follow_article(self, url: str, source_id: str, title=None, published=None):
+    def _link(self, key: str, source_id: str, url: str):
+        if (key, source_id) not in self.known_links:
+            self.known_links.add((key, source_id))
+            yield SourceLinkItem(source_id=source_id, url_hash=key, url=url)
+
+    def _follow_article(self, found: Found, source_id: str):
         report = self.reports[source_id]
+        url = found.url
         if not url.startswith(("http://", "https://")):
             return
         report.urls_seen += 1
-        if published is not None and published < self.window_start:
+        if found.when is not None and found.when < self.window_start:
             report.skipped += 1
             return
         canonical = canonical_url(url)
         key = url_hash(canonical)
+        key = self.aliases.get(key, key)
         if key in self.known_hashes or key in self.requested:
-            if (key, source_id) not in self.known_links and self.requested.get(key) != source_id:
-                self.known_links.add((key, source_id))
-                yield SourceLinkItem(source_id=source_id, url_hash=key, url=url)
+            if self.requested.get(key) != source_id:
+                yield from self._link(key, source_id, url)
             return
         self.requested[key] = source_id
         report.requested += 1
@@ -204,17 +368,18 @@ class AutoSpider(scrapy.Spider):
             meta={
                 "source_id": source_id,
                 "found_url": url,
-                "hint_title": title,
-                "hint_published": published,
+                "hint_title": found.title,
+                "hint_published": found.published,
             },
         )
 
     def parse_article(self, response: Response):
         source_id = response.meta["source_id"]
         report = self.reports[source_id]
-        if not hasattr(response, "text") or b"html" not in response.headers.get(
-            b"Content-Type", b"text/html"
-        ).lower():
+        if (
+            not hasattr(response, "text")
+            or b"html" not in response.headers.get(b"Content-Type", b"text/html").lower()
+        ):
             report.error(response.url, "not an HTML page")
             return
         url = canonical_url(response.url)
@@ -224,11 +389,14 @@ class AutoSpider(scrapy.Spider):
             if same_site(candidate, response.url):
                 url = candidate
         key = url_hash(url)
-        if key != url_hash(response.request.url) and key in self.known_hashes:
-            if (key, source_id) not in self.known_links:
-                self.known_links.add((key, source_id))
-                yield SourceLinkItem(source_id=source_id, url_hash=key, url=url)
-            return
+        if key != url_hash(response.request.url):
+            # Known under its canonical URL (stored before, or fetched under another link now).
+            if key in self.known_hashes or self.requested.get(key, source_id) != source_id:
+                yield from self._link(key, source_id, response.meta["found_url"])
+                return
+            if key in self.requested:
+                return
+            self.requested[key] = source_id
         source = self.sources[source_id]
         yield PageItem(
             source_id=source_id,
