@@ -92,6 +92,23 @@ def known_links(session: Session) -> set[tuple[str, str]]:
     return {(h, s) for h, s in rows}
 
 
+def found_urls(session: Session) -> list[tuple[str, str]]:
+    """(URL as a source linked it, url_hash of the article stored for it): tracking variants and
+    syndicated copies are known without downloading them again."""
+    rows = session.execute(
+        select(ArticleSource.url, Article.url_hash).join(
+            Article, Article.id == ArticleSource.article_id
+        )
+    )
+    return [(url, key) for url, key in rows if url]
+
+
+def remembered_methods(session: Session) -> dict[str, tuple[str | None, list[str]]]:
+    """How each source was read last time (discovery_method, discovery_urls)."""
+    rows = session.execute(select(Source.id, Source.discovery_method, Source.discovery_urls))
+    return {sid: (method, list(urls or [])) for sid, method, urls in rows if method}
+
+
 def recent_fingerprints(session: Session, days: int = 90) -> list[tuple[str, str, int]]:
     """(url_hash, content_hash, simhash) of recent articles, for near-duplicate detection."""
     since = datetime.now(UTC) - timedelta(days=days)
