@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -18,6 +18,9 @@ def _check_term(term: str) -> str:
     if not _HAS_WORD.search(term):
         raise ValueError(f"term {term!r} has no letters or digits")
     return term
+
+
+Weight = Annotated[float, Field(ge=0.1, le=10)]
 
 
 class TermOptions(BaseModel):
@@ -43,7 +46,7 @@ class Theme(BaseModel):
         description="transitie: a societal transition (opgave); sturing: how government steers"
     )
     description: str = Field(min_length=1, description="What belongs to the theme, for editors")
-    terms: dict[str, float | TermOptions] = Field(
+    terms: dict[str, Weight | TermOptions] = Field(
         description=(
             "Dutch words and phrases with their weight (3 = decisive on its own, 2 = strong, "
             "1 = supporting). Inflections and compounds match automatically: 'warmtenet' also "
@@ -51,7 +54,7 @@ class Theme(BaseModel):
             "only that exact word in capitals."
         ),
     )
-    context_terms: dict[str, float] = Field(
+    context_terms: dict[str, Weight] = Field(
         default_factory=dict,
         description=(
             "Words that add their weight only when a regular term of this theme also matched "
@@ -72,10 +75,8 @@ class Theme(BaseModel):
     @field_validator("terms", "context_terms")
     @classmethod
     def _terms(cls, values: dict) -> dict:
-        for term, weight in values.items():
+        for term in values:
             _check_term(term)
-            if isinstance(weight, int | float) and not 0.1 <= weight <= 10:
-                raise ValueError(f"weight of {term!r} must be between 0.1 and 10, got {weight}")
         return values
 
     @field_validator("negative_terms")
@@ -98,6 +99,12 @@ class Taxonomy(BaseModel):
         ge=0,
         description="Points added to a theme the source hints at, only when the text matched it",
     )
+    relative_threshold: float = Field(
+        0.3,
+        ge=0,
+        le=1,
+        description="A theme also needs this share of the best theme's score (passing mentions)",
+    )
     themes: list[Theme] = Field(description="Every theme, in display order")
 
     def by_slug(self) -> dict[str, Theme]:
@@ -107,6 +114,21 @@ class Taxonomy(BaseModel):
 def json_schema() -> dict:
     """JSON Schema of themes.yaml, for editor completion."""
     return Taxonomy.model_json_schema()
+
+
+def _tidy(problems: list[Problem]) -> list[Problem]:
+    """A term's value is a weight or a mapping: report a bad weight once, in plain words."""
+    tidy = []
+    for p in problems:
+        if ".TermOptions:" in p.message and any(
+            q.line == p.line and q is not p and ".TermOptions:" not in q.message for q in problems
+        ):
+            continue
+        message = p.message.replace(".constrained-float:", " weight:").replace(
+            ".float:", " weight:"
+        )
+        tidy.append(Problem(p.file, p.line, p.entry, message))
+    return tidy
 
 
 def load_taxonomy(path: str | Path) -> Taxonomy:
@@ -120,7 +142,11 @@ def load_taxonomy(path: str | Path) -> Taxonomy:
         taxonomy = Taxonomy.model_validate(doc.data)
     except ValidationError as exc:
         raise ConfigError(
-            validation_problems(doc.path, exc, doc.line_of, doc.data, "themes", "theme", Taxonomy)
+            _tidy(
+                validation_problems(
+                    doc.path, exc, doc.line_of, doc.data, "themes", "theme", Taxonomy
+                )
+            )
         ) from None
     seen: dict[str, int] = {}
     for index, theme in enumerate(taxonomy.themes):

@@ -50,9 +50,10 @@ KIND_WORDS = {"gemeente": "gemeente", "provincie": "provincie", "waterschap": "w
 _CUE_BEFORE = re.compile(
     r"(?:\b(?:in|uit|te|naar|bij|rond|nabij|vanuit|richting|tussen|gemeente|provincie|waterschap"
     r"|regio|stad|dorp|kern|Gemeente|Provincie|Waterschap)"
-    r"|\b(?i:burgemeester|wethouders?|college|raad|gemeenteraad|inwoners|bewoners|ondernemers"
+    r"|\b(?:burgemeester|wethouders?|college|raad|gemeenteraad|inwoners|bewoners|ondernemers"
     r"|centrum|buurt|wijken|wijk|omgeving|gemeentehuis|stadhuis|raadhuis)\s+(?:van|in)"
-    r"|\b(?:de|het)\s+(?:gemeente|regio))\s+$"
+    r"|\b(?:de|het)\s+(?:gemeente|regio))\s+$",
+    re.IGNORECASE,
 )
 _LIST_GAP = re.compile(r"^(?:\s*,\s*|\s+(?:en|of|en/of)\s+|\s*/\s*|\s*&\s*)$")
 
@@ -98,7 +99,6 @@ class RegionMatcher:
         if not text:
             return []
         folded = fold(text)
-        kept_case = fold_case_kept(text)
         candidates = []
         for last, (length, patterns) in self.automaton.iter(folded):
             end = last + 1
@@ -107,7 +107,7 @@ class RegionMatcher:
                 continue
             if end < len(folded) and folded[end].isalnum():
                 continue
-            surface = kept_case[start:end]
+            surface = fold_case_kept(text[start:end])
             for pattern in patterns:
                 if _capitals_match(surface, pattern.form):
                     candidates.append((start, end, pattern))

@@ -73,14 +73,23 @@ class Stemmer:
 
     def stems(self, words: list[str]) -> list[str]:
         cache = self._cache
-        missing = [w for w in words if w not in cache]
-        if missing:
+        stems = list(map(cache.get, words))
+        if None in stems:
             if len(cache) > self._limit:
                 cache.clear()
-            for word in missing:
-                # The stemmer leaves digits and short words alone; keep them as they are.
-                cache[word] = self._stemmer.stemWord(word) if len(word) > 3 else word
-        return [cache[w] for w in words]
+            for index, stem in enumerate(stems):
+                if stem is None:
+                    word = words[index]
+                    stems[index] = cache[word] = self._light_stem(word)
+        return stems
+
+    def _light_stem(self, word: str) -> str:
+        """The Snowball stem when it only strips an inflection (<= 3 letters: -en, -e, -s,
+        undoubling); derivations stay ("openbaarheid" must not become "open")."""
+        if len(word) <= 3:
+            return word
+        stem = self._stemmer.stemWord(word)
+        return stem if len(word) - len(stem) <= 3 else word
 
     def stem(self, word: str) -> str:
         return self.stems([word])[0]

@@ -11,7 +11,7 @@ must be whole tokens.
 from __future__ import annotations
 
 import math
-from bisect import bisect_right
+import re
 from dataclasses import dataclass
 
 import ahocorasick
@@ -47,7 +47,8 @@ class Entry:
 
 
 def _is_acronym(term: str) -> bool:
-    return sum(c.isupper() for c in term) >= 2
+    """RES, SDE++, DigiD: a word with two capitals is matched only as written."""
+    return any(sum(c.isupper() for c in word) >= 2 for word in term.split())
 
 
 class ThemeMatcher:
@@ -59,6 +60,7 @@ class ThemeMatcher:
         self.thresholds = [t.threshold or taxonomy.threshold for t in taxonomy.themes]
         self.title_factor = taxonomy.title_factor
         self.source_prior = taxonomy.source_prior
+        self.relative = taxonomy.relative_threshold
         keys: dict[str, list[Entry]] = {}
         for index, theme in enumerate(taxonomy.themes):
             for kind, terms in (
@@ -73,9 +75,16 @@ class ThemeMatcher:
                         keys.setdefault(key, [])
                         if entry not in keys[key]:
                             keys[key].append(entry)
-        self.automaton = ahocorasick.Automaton()
+        # Whole-word entries are stored with their surrounding spaces, so the automaton never
+        # reports them inside other words ("net" in "kabinet"): fewer hits to check in Python.
+        grouped: dict[str, list[Entry]] = {}
         for key, entries in keys.items():
-            self.automaton.add_word(key, (len(key), tuple(entries)))
+            for entry in entries:
+                grouped.setdefault(f" {key} " if entry.whole_word else key, []).append(entry)
+        self.automaton = ahocorasick.Automaton()
+        for key, entries in grouped.items():
+            padded = key.startswith(" ")
+            self.automaton.add_word(key, (len(key), padded, tuple(entries)))
         self.automaton.make_automaton()
 
     def _entries(self, theme: int, kind: str, term: str, weight: float, options):
@@ -104,40 +113,44 @@ class ThemeMatcher:
     def find(self, text: str, field: str) -> list[tuple[Entry, Match]]:
         """Every term occurrence in one field, before suppression and scoring."""
         folded = fold(text)
-        spans = [(m.start(), m.end()) for m in TOKEN.finditer(folded)]
-        if not spans:
+        words = TOKEN.findall(folded)
+        if not words:
             return []
-        stems = self.stemmer.stems([folded[a:b] for a, b in spans])
-        offsets = []
-        position = 1
-        for stem in stems:
-            offsets.append(position)
-            position += len(stem) + 1
+        stems = self.stemmer.stems(words)
         joined = " " + " ".join(stems) + " "
+        spans: list[tuple[int, int]] = []  # token offsets, computed on the first match only
         found = []
-        for last, (key_len, entries) in self.automaton.iter(joined):
+        for last, (key_len, padded, entries) in self.automaton.iter(joined):
             end = last + 1
             start = end - key_len
+            if padded:
+                start += 1
+                end -= 1
             head = joined[start - 1] == " "
             tail = joined[end] == " "
             rest = ""
             if not tail:
                 rest = joined[end : joined.index(" ", end)]
-            first = bisect_right(offsets, start) - 1
-            final = bisect_right(offsets, end - 1) - 1
+            if not spans:
+                spans = list(map(_span, TOKEN.finditer(folded)))
+            # Token index = spaces before the position, minus the leading one (C-level count).
+            first = joined.count(" ", 0, start) - 1
+            final = first + joined.count(" ", start, end)
+            first_at = joined.rfind(" ", 0, start) + 1
+            final_at = joined.rfind(" ", 0, end) + 1 if final != first else first_at
             for entry in entries:
                 if not head and (entry.whole_word or entry.first_len < MIN_TAIL):
                     continue
                 if not tail and rest not in INFLECTIONS:
                     if entry.whole_word or entry.last_len < MIN_HEAD or len(rest) < MIN_REST:
                         continue
-                begin = spans[first][0] + (start - offsets[first])
+                begin = spans[first][0] + (start - first_at)
                 # A whole final token shows with its inflection ("warmtenetten"), a compound head
                 # only up to the term ("energietransitie|programma").
                 stop = (
                     spans[final][1]
                     if tail or rest in INFLECTIONS
-                    else spans[final][0] + (end - offsets[final])
+                    else spans[final][0] + (end - final_at)
                 )
                 stop = min(stop, spans[final][1])
                 if first != final and not _only_spaces(folded, spans, first, final):
@@ -183,7 +196,13 @@ class ThemeMatcher:
                 matches = sorted((m for _, m in kept), key=lambda m: (m.field != "title", m.start))
                 tags.append(ThemeTag(slug, round(score, 3), matches))
         tags.sort(key=lambda t: (-t.score, self.slugs.index(t.slug)))
+        if tags:
+            floor = tags[0].score * self.relative
+            tags = [t for t in tags if t.score >= floor]
         return tags
+
+
+_span = re.Match.span
 
 
 def _only_spaces(folded: str, spans, first: int, final: int) -> bool:
@@ -197,6 +216,8 @@ def _only_spaces(folded: str, spans, first: int, final: int) -> bool:
 
 def _same_caps(surface: str, expected: str) -> bool:
     """An acronym term counts only when written as in the taxonomy (RES, not 'res')."""
+    if surface == expected:
+        return True
     return [c for c in surface if c.isalnum()] == [c for c in expected if c.isalnum()]
 
 
