@@ -58,7 +58,8 @@ def distinct_body(subject: str, seed: int) -> list[str]:
     """Dutch paragraphs on a subject with words drawn per seed, so no two articles near-match."""
     rng = random.Random(seed)
     return [
-        f"{paragraph} Betrokken: {', '.join(rng.sample(WORDS, 24))}."
+        f"{paragraph} Betrokken: {', '.join(rng.sample(WORDS, 30))}. "
+        f"Ook genoemd: {', '.join(rng.sample(WORDS, 30))}."
         for paragraph in body(subject, seed=seed)
     ]
 
