@@ -223,3 +223,18 @@ def test_broken_yaml_without_a_last_valid_version_is_a_recorded_failure(
     assert (by_hand.trigger, by_hand.status) == ("manual", "failed")
     assert f"{themes}:2" in scheduled.error and f"{themes}:2" in by_hand.error
     assert scheduled.finished_at is not None
+
+
+def test_scheduled_run_finding_a_crawl_running_is_recorded_as_skipped(
+    db_url, engine, tmp_path, slow_web
+):
+    held = lock.acquire(engine, run_id=99)  # as if a manual crawl were running
+    try:
+        result = _once(cli_env(db_url, **_files(tmp_path, slow_web, ["quick"])))
+    finally:
+        held.release()
+    assert result.returncode == 1
+    [run] = _runs(engine)
+    assert (run.trigger, run.status, run.articles_new) == ("scheduled", "skipped", 0)
+    assert run.error.startswith("another crawl is running (run 99, pid ")
+    assert run.finished_at is not None
