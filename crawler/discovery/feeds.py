@@ -75,7 +75,10 @@ def parse_feed(response: Response) -> tuple[list[Found], str | None]:
             found.append(
                 Found(response.urljoin(link.strip()), entry.get("title"), entry_date(entry))
             )
-    warning = f"ill-formed feed, read anyway: {parsed.bozo_exception}" if parsed.bozo else None
+    # A wrong Content-Type or charset label is common and harmless once the feed parsed.
+    harmless = (feedparser.NonXMLContentType, feedparser.CharacterEncodingOverride)
+    ill_formed = parsed.bozo and not isinstance(parsed.bozo_exception, harmless)
+    warning = f"ill-formed feed, read anyway: {parsed.bozo_exception}" if ill_formed else None
     return found, warning
 
 

@@ -137,7 +137,13 @@ class AutoSpider(scrapy.Spider):
     def _not_modified(self, response: Response) -> bool:
         if response.status != 304:
             return False
-        report = self.reports[response.meta["source_id"]]
+        source_id = response.meta["source_id"]
+        report = self.reports[source_id]
+        if response.meta.get("probe"):
+            # Unchanged since it last yielded articles: a good method, nothing new to read.
+            self.discoveries[source_id].done = True
+            report.method = response.meta["kind"]
+            report.discovery_urls.append(response.request.url)
         if not response.meta.get("child"):
             report.discovery_ok += 1
         report.not_modified += 1

@@ -111,6 +111,12 @@ def test_every_way_of_reading_a_source(cli, db_url, env, discovery_web):
     for source, reason in discovery.FAULTS.items():
         assert any(line.startswith(source + " ") and reason in line for line in lines), source
 
+    # A remembered method that stops working is rediscovered (here: the feed URL moved).
+    engine = make_engine(env["HOWARDSHOME_DATABASE_URL"])
+    with session_factory(engine).begin() as session:
+        moved = session.get(Source, "home-alternate")
+        moved.discovery_urls = [web.sites["home-alternate"] + "/oude-feed.rss"]
+
     # A second crawl over the unchanged web downloads no article page at all.
     out2, requests2 = _crawl(cli, env, web)
     fetched = [_url(r, web) for r in requests2]
@@ -120,7 +126,20 @@ def test_every_way_of_reading_a_source(cli, db_url, env, discovery_web):
     assert "0 new articles" in out2, out2
     assert any(r["status"] == 304 for r in requests2)
     homepage_probes = [
-        r for r in requests2 if r["site"].startswith("home-") and r["path"] != "/robots.txt"
-    ]
+        r
+        for r in requests2
+        if r["site"].startswith("home-") and r["site"] != "home-alternate"
+        and r["path"] != "/robots.txt"
+    ]  # fmt: skip
     assert all(r["status"] == 304 for r in homepage_probes), homepage_probes
     assert len(_export(cli, env)) == len(articles)
+    with session_factory(engine)() as session:
+        moved = session.get(Source, "home-alternate")
+        assert moved.discovery_urls == [web.sites["home-alternate"] + "/nieuws.rss"]
+        last = session.scalars(
+            select(SourceRun)
+            .where(SourceRun.source_id == "home-alternate")
+            .order_by(SourceRun.run_id.desc())
+        ).first()
+        assert last.status == "ok" and "rediscovered" in last.errors[0]["reason"], last.errors
+    engine.dispose()
