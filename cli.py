@@ -41,6 +41,23 @@ def _load_config(settings: Settings, sources_path: str | None = None):
     return catalog, taxonomy
 
 
+def _load_valid_config(settings: Settings, sources_path: str | None = None):
+    """Like _load_config, but invalid sources entries are skipped (each named on stderr).
+
+    The taxonomy must still be entirely valid: tagging with half a taxonomy is not asked for.
+    """
+    from models.catalog import load_valid_sources
+    from models.taxonomy import load_taxonomy
+
+    taxonomy = load_taxonomy(settings.themes)
+    catalog, problems = load_valid_sources(
+        sources_path or settings.sources, known_themes={t.slug for t in taxonomy.themes}
+    )
+    for problem in problems:
+        print(f"skipped (--skip-invalid): {problem}", file=sys.stderr)
+    return catalog, taxonomy
+
+
 # -- commands -----------------------------------------------------------------------------------
 
 
@@ -57,7 +74,10 @@ def cmd_crawl(args, settings: Settings) -> int:
     from crawler.runner import run_crawl
 
     try:
-        catalog, taxonomy = _load_config(settings, args.sources)
+        if args.skip_invalid:
+            catalog, taxonomy = _load_valid_config(settings, args.sources)
+        else:
+            catalog, taxonomy = _load_config(settings, args.sources)
         unknown = [s for s in args.source or [] if s not in catalog.by_id()]
         if unknown:
             raise ConfigError([_problem(args.sources or settings.sources,
@@ -159,11 +179,12 @@ def cmd_classify(args, settings: Settings) -> int:
 
 
 def cmd_export(args, settings: Settings) -> int:
-    from models.db import make_engine, session_factory
+    from models.db import ensure_schema, make_engine, session_factory
     from models.export import export_articles
 
     since = datetime.combine(args.since, datetime.min.time(), UTC) if args.since else None
     engine = make_engine(settings.database_url)
+    ensure_schema(engine)  # an empty database exports nothing instead of failing
     with session_factory(engine)() as session:
         for row in export_articles(session, since):
             sys.stdout.write(json.dumps(row, ensure_ascii=False) + "\n")
@@ -321,6 +342,9 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--trigger", choices=["manual", "scheduled"], default="manual",
                        help="recorded with the run")  # fmt: skip
     crawl.add_argument("--run-id", type=int, help=argparse.SUPPRESS)  # the scheduler's run
+    crawl.add_argument("--skip-invalid", action="store_true",
+                       help="crawl the valid sources even when other entries of the sources "
+                       "file are invalid (each skipped entry is named)")  # fmt: skip
     crawl.set_defaults(func=cmd_crawl)
 
     serve = sub.add_parser("serve", help="serve the portal")

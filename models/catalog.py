@@ -420,3 +420,33 @@ def load_catalog(path: str | Path, known_themes: set[str] | None = None) -> Cata
     if problems or doc is None:
         raise ConfigError(sorted(problems, key=lambda p: p.line or 0))
     return Catalog.model_validate(doc.data)
+
+
+def load_valid_sources(
+    path: str | Path, known_themes: set[str] | None = None
+) -> tuple[Catalog, list[Problem]]:
+    """The valid entries of a sources file and the problems of the entries left out.
+
+    For `crawl --skip-invalid`, when an editor asks to crawl despite a broken entry. Problems
+    outside any entry (YAML syntax, a missing `sources` list, an unreadable file) still raise.
+    """
+    doc, problems = read_located(path, "source")
+    if doc is not None:
+        problems += source_problems(doc, known_themes)
+    entries = doc.data.get("sources") if doc is not None and isinstance(doc.data, dict) else None
+    if doc is None or not isinstance(entries, list):
+        raise ConfigError(sorted(problems, key=lambda p: p.line or 0))
+    starts = [doc.line_of(("sources", index)) or 0 for index in range(len(entries))]
+    broken: set[int] = set()
+    outside = []
+    for problem in problems:
+        inside = [i for i, start in enumerate(starts) if problem.line and start <= problem.line]
+        if inside and starts[inside[-1]]:
+            broken.add(inside[-1])
+        else:
+            outside.append(problem)
+    if outside:
+        raise ConfigError(sorted(outside, key=lambda p: p.line or 0))
+    valid = [entry for index, entry in enumerate(entries) if index not in broken]
+    catalog = Catalog.model_validate({**doc.data, "sources": valid})
+    return catalog, sorted(problems, key=lambda p: p.line or 0)
