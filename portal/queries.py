@@ -219,7 +219,7 @@ def regions(session: Session) -> list[tuple[str, str, str]]:
         select(ArticleRegion.region_slug, ArticleRegion.name, ArticleRegion.kind).group_by(
             ArticleRegion.region_slug, ArticleRegion.name, ArticleRegion.kind
         )
-    ).tuples()
+    ).all()
     order = {"provincie": 0, "gemeente": 1, "waterschap": 2}
     seen: dict[str, tuple[str, str, str]] = {}
     for slug, name, kind in rows:

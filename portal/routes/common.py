@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Annotated
 from urllib.parse import urlencode
 
@@ -30,7 +30,7 @@ def parse_cursor(cursor: str | None) -> tuple[datetime, int] | None:
     """Keyset cursor "<iso timestamp>_<id>"; a malformed cursor is a 400, not a 500."""
     if not cursor:
         return None
-    stamp, _, ident = cursor.rpartition("_")
+    stamp, _, ident = cursor.replace(" ", "+").rpartition("_")
     try:
         moment = datetime.fromisoformat(stamp)
         article_id = int(ident)
@@ -44,7 +44,8 @@ def parse_cursor(cursor: str | None) -> tuple[datetime, int] | None:
 
 
 def make_cursor(article) -> str:
-    return f"{article.sort_at.isoformat()}_{article.id}"
+    # UTC with "Z": no "+" that an unencoded query string would turn into a space.
+    return f"{article.sort_at.astimezone(UTC).strftime('%Y-%m-%dT%H:%M:%S.%fZ')}_{article.id}"
 
 
 def _date(name: str, value: str | None) -> date | None:

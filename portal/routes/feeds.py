@@ -21,7 +21,14 @@ from portal.routes.common import (
 
 router = APIRouter(prefix="/feeds", tags=["feeds"])
 FEED_SIZE = 50
-SlugPath = Path(max_length=100, pattern=OPTIONAL_SLUG.replace(")?$", ")$"))
+SLUG_PATTERN = OPTIONAL_SLUG.replace(")?$", ")$")
+
+
+def _slug_path():
+    # A fresh Path per parameter: FastAPI binds a parameter's name to its FieldInfo.
+    return Path(max_length=100, pattern=SLUG_PATTERN)
+
+
 RSS = "application/rss+xml; charset=utf-8"
 ATOM = "application/atom+xml; charset=utf-8"
 
@@ -132,7 +139,7 @@ def _theme(request: Request, db: Session, slug: str):
 
 
 @router.get("/themes/{slug}.xml", summary="RSS 2.0 per thema")
-def theme_feed(request: Request, slug: str = SlugPath, db: Session = Depends(session)):
+def theme_feed(request: Request, slug: str = _slug_path(), db: Session = Depends(session)):
     theme = _theme(request, db, slug)
     f = queries.ArticleFilter(theme=slug)
     return cached(request, db,
@@ -140,7 +147,7 @@ def theme_feed(request: Request, slug: str = SlugPath, db: Session = Depends(ses
 
 
 @router.get("/themes/{slug}.atom", summary="Atom per thema")
-def theme_feed_atom(request: Request, slug: str = SlugPath, db: Session = Depends(session)):
+def theme_feed_atom(request: Request, slug: str = _slug_path(), db: Session = Depends(session)):
     theme = _theme(request, db, slug)
     f = queries.ArticleFilter(theme=slug)
     return cached(request, db,
@@ -155,14 +162,16 @@ def _source(request: Request, db: Session, source_id: str):
 
 
 @router.get("/sources/{source_id}.xml", summary="RSS 2.0 per bron")
-def source_feed(request: Request, source_id: str = SlugPath, db: Session = Depends(session)):
+def source_feed(request: Request, source_id: str = _slug_path(), db: Session = Depends(session)):
     source = _source(request, db, source_id)
     f = queries.ArticleFilter(source=source_id)
     return cached(request, db, lambda: _feed(request, db, source.name, "rss", f, _page_url(f)))
 
 
 @router.get("/sources/{source_id}.atom", summary="Atom per bron")
-def source_feed_atom(request: Request, source_id: str = SlugPath, db: Session = Depends(session)):
+def source_feed_atom(
+    request: Request, source_id: str = _slug_path(), db: Session = Depends(session)
+):
     source = _source(request, db, source_id)
     f = queries.ArticleFilter(source=source_id)
     return cached(request, db, lambda: _feed(request, db, source.name, "atom", f, _page_url(f)))
@@ -177,14 +186,14 @@ def _region(request: Request, db: Session, slug: str) -> str:
 
 
 @router.get("/regions/{slug}.xml", summary="RSS 2.0 per regio (gemeente, provincie, waterschap)")
-def region_feed(request: Request, slug: str = SlugPath, db: Session = Depends(session)):
+def region_feed(request: Request, slug: str = _slug_path(), db: Session = Depends(session)):
     name = _region(request, db, slug)
     f = queries.ArticleFilter(region=slug)
     return cached(request, db, lambda: _feed(request, db, name, "rss", f, _page_url(f)))
 
 
 @router.get("/regions/{slug}.atom", summary="Atom per regio (gemeente, provincie, waterschap)")
-def region_feed_atom(request: Request, slug: str = SlugPath, db: Session = Depends(session)):
+def region_feed_atom(request: Request, slug: str = _slug_path(), db: Session = Depends(session)):
     name = _region(request, db, slug)
     f = queries.ArticleFilter(region=slug)
     return cached(request, db, lambda: _feed(request, db, name, "atom", f, _page_url(f)))
