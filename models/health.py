@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
-from models.entities import Article, CrawlLock, CrawlRun, Source
+from models.entities import Article, CrawlLock, CrawlRun, Source, SourceRun
 from models.entities.base import utcnow
 
 
@@ -25,10 +25,29 @@ def _when(value) -> str:
     return value.strftime("%Y-%m-%d %H:%M") if value else "-"
 
 
+def last_source_runs(session: Session) -> dict[str, SourceRun]:
+    """Each source's report from its most recent run."""
+    latest = (
+        select(SourceRun.source_id, func.max(SourceRun.run_id).label("run_id"))
+        .group_by(SourceRun.source_id)
+        .subquery()
+    )
+    rows = session.scalars(
+        select(SourceRun).join(
+            latest,
+            (SourceRun.source_id == latest.c.source_id) & (SourceRun.run_id == latest.c.run_id),
+        )
+    )
+    return {run.source_id: run for run in rows}
+
+
 def format_status(sources: list[Source]) -> str:
+    """Broken sources first with their reason; healthy ones with the URL they are read from."""
+    session = object_session(sources[0]) if sources else None
+    runs = last_source_runs(session) if session is not None else {}
     header = (
-        f"{'source':<40} {'status':<7} {'fails':>5} {'method':<8} {'articles':>8} "
-        f"{'last ok':<16} error"
+        f"{'source':<40} {'status':<7} {'fails':>5} {'method':<8} {'seen':>5} {'articles':>8} "
+        f"{'last ok':<16} error / read from"
     )
     lines = [header, "-" * len(header)]
     for s in sources:
@@ -38,11 +57,15 @@ def format_status(sources: list[Source]) -> str:
             status = "FAILING"
         else:
             status = "ok"
-        error = (s.last_error or "") if s.consecutive_failures else ""
+        urls = list(s.discovery_urls or [])
+        where = urls[0] + (f" (+{len(urls) - 1})" if len(urls) > 1 else "") if urls else ""
+        detail = (s.last_error or "") if s.consecutive_failures else where
+        run = runs.get(s.id)
+        seen = str(run.urls_seen) if run is not None else "-"
         lines.append(
             f"{s.id[:40]:<40} {status:<7} {s.consecutive_failures:>5} "
-            f"{(s.discovery_method or '-'):<8} {s.articles_found:>8} "
-            f"{_when(s.last_success_at):<16} {error}"
+            f"{(s.discovery_method or '-'):<8} {seen:>5} {s.articles_found:>8} "
+            f"{_when(s.last_success_at):<16} {detail}"
         )
     return "\n".join(lines)
 

@@ -110,6 +110,9 @@ def test_every_way_of_reading_a_source(cli, db_url, env, discovery_web):
     assert [line.split()[0] for line in lines[: len(failing)]] == failing, "broken sources first"
     for source, reason in discovery.FAULTS.items():
         assert any(line.startswith(source + " ") and reason in line for line in lines), source
+    robots_line = next(line for line in lines if line.startswith("home-robots "))
+    assert robots_line.split()[3:5] == ["sitemap", "2"], robots_line  # method, URLs seen
+    assert robots_line.endswith(web.sites["home-robots"] + "/sitemaps/nieuws.xml"), robots_line
 
     # A remembered method that stops working is rediscovered (here: the feed URL moved).
     engine = make_engine(env["HOWARDSHOME_DATABASE_URL"])
