@@ -17,6 +17,7 @@ class SourceReport:
     requested: int = 0
     new_articles: int = 0
     skipped: int = 0
+    deferred: int = 0  # new article URLs left for the next run (per-source limit)
     errors: list[dict] = field(default_factory=list)
 
     def error(self, url: str, reason: str) -> None:

@@ -32,6 +32,9 @@ BASE = {
     "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
     "HTTPERROR_ALLOW_ALL": False,
     "MEMUSAGE_ENABLED": False,
+    # Article pages one source may request per run; the rest waits for the next run, so a new
+    # source with an undated sitemap of its whole archive cannot take over a night.
+    "HOWARDSHOME_MAX_ARTICLES_PER_SOURCE": 300,
 }
 
 

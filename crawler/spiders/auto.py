@@ -62,6 +62,10 @@ class AutoSpider(scrapy.Spider):
         self.pages_seen: set[str] = set()  # listing pages fetched or scheduled (canonical)
 
     @property
+    def max_articles(self) -> int:
+        return self.settings.getint("HOWARDSHOME_MAX_ARTICLES_PER_SOURCE", 300)
+
+    @property
     def max_size(self) -> int:
         return self.settings.getint("DOWNLOAD_MAXSIZE", 10 * 1024 * 1024)
 
@@ -364,6 +368,11 @@ class AutoSpider(scrapy.Spider):
         if key in self.known_hashes or key in self.requested:
             if self.requested.get(key) != source_id:
                 yield from self._link(key, source_id, url)
+            return
+        if report.requested >= self.max_articles:
+            if not report.deferred:
+                report.error(url, f"more than {self.max_articles} new articles; the rest next run")
+            report.deferred += 1
             return
         self.requested[key] = source_id
         report.requested += 1

@@ -1,0 +1,59 @@
+"""The spider over saved responses: which requests it makes, and what it reports."""
+
+from __future__ import annotations
+
+from scrapy.http import HtmlResponse, Request
+from scrapy.utils.test import get_crawler
+
+from crawler.discovery.feeds import Found
+from crawler.items import SourceLinkItem
+from crawler.spiders.auto import AutoSpider
+from crawler.urls import url_hash
+from models.catalog import Source
+
+BASE = "https://www.gemeente.nl"
+
+
+def spider(max_articles: int = 300, known: set[str] | None = None, **source) -> AutoSpider:
+    crawler = get_crawler(
+        AutoSpider, settings_dict={"HOWARDSHOME_MAX_ARTICLES_PER_SOURCE": max_articles}
+    )
+    entry = Source(id="gemeente", name="Gemeente", url=BASE + "/", **source)
+    return AutoSpider.from_crawler(
+        crawler,
+        sources=[entry],
+        known_hashes=known or set(),
+        known_links=set(),
+        fetch_states={url_hash(BASE + "/nieuws"): ('"v1"', None)},
+        window_days=30,
+    )
+
+
+def test_listing_read_conditionally_and_followed_within_bounds():
+    s = spider(listings=[BASE + "/nieuws"], max_pages=2)
+    (first,) = list(s.start_requests())
+    assert first.headers[b"If-None-Match"] == b'"v1"'
+    body = """<main><a href="/nieuws/raad-stemt-in-met-begroting">Raad stemt in met begroting</a>
+    <a href="/nieuws/raad-stemt-in-met-begroting?utm_source=x">Raad stemt in met begroting</a>
+    <a href="/contact">Contact</a><a rel="next" href="/nieuws?page=2">Volgende</a></main>"""
+    out = list(s.parse_listing(HtmlResponse(BASE + "/nieuws", body=body.encode(), request=first)))
+    urls = [r.url for r in out if isinstance(r, Request)]
+    assert urls == [BASE + "/nieuws/raad-stemt-in-met-begroting", BASE + "/nieuws?page=2"]
+    page2 = out[-1]
+    body2 = '<main><a rel="next" href="/nieuws?page=3">Volgende</a></main>'
+    more = list(s.parse_listing(HtmlResponse(page2.url, body=body2.encode(), request=page2)))
+    assert more == []  # max_pages=2: page 3 is never requested
+    report = s.reports["gemeente"]
+    assert (report.method, report.discovery_ok, report.requested) == ("listing", 1, 1)
+
+
+def test_known_articles_become_links_and_the_per_source_limit_defers_the_rest():
+    known = url_hash(BASE + "/nieuws/al-bekend-bericht")
+    s = spider(max_articles=2, known={known})
+    out = list(s._follow_article(Found(BASE + "/nieuws/al-bekend-bericht?fbclid=1"), "gemeente"))
+    assert [type(x) for x in out] == [SourceLinkItem] and out[0].url_hash == known
+    for n in range(5):
+        list(s._follow_article(Found(f"{BASE}/nieuws/bericht-nummer-{n}"), "gemeente"))
+    report = s.reports["gemeente"]
+    assert (report.requested, report.deferred) == (2, 3)
+    assert "the rest next run" in report.errors[0]["reason"]
