@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
 
 from models.db import insert_for
 from models.entities import CrawlLock
@@ -161,4 +162,9 @@ def hold(engine: Engine, run_id: int | None = None, stale_after: float = 600.0):
     finally:
         stop.set()
         thread.join(5)
-        lock.release()
+        try:
+            lock.release()
+        except SQLAlchemyError as exc:
+            # The database went away (the crawl already failed for it): the row stays, and
+            # the next crawl on this host takes it over because this process will be gone.
+            log.warning("could not release the crawl lock: %s", getattr(exc, "orig", exc))

@@ -83,8 +83,11 @@ def snapshot(db_url: str) -> dict[str, dict]:
         result = {}
         for a in session.scalars(select(Article)):
             assert a.url not in result, f"stored twice: {a.url}"
+            linked = sources.get(a.id, set())
+            # Which of several publishers was fetched first is a race; that it is linked is not.
+            assert a.source_id in linked, f"{a.url}: its own source {a.source_id} is not linked"
             result[a.url] = {
-                "source": a.source_id,
+                "source": a.source_id if len(linked) == 1 else None,
                 "title": a.title,
                 "text": a.text,
                 "published_at": a.published_at,
@@ -101,7 +104,8 @@ def assert_consistent(snap: dict[str, dict], reference: dict[str, dict]) -> None
     for url, article in snap.items():
         assert url in reference, f"not in the uninterrupted crawl: {url}"
         expected = reference[url]
-        assert article["source"] in article["sources"], f"{url}: its own source is not linked"
         assert article["sources"] <= expected["sources"], url
-        for key in ("title", "text", "published_at", "themes", "regions", "source"):
+        if article["source"] is not None and expected["source"] is not None:
+            assert article["source"] == expected["source"], url
+        for key in ("title", "text", "published_at", "themes", "regions"):
             assert article[key] == expected[key], (url, key)

@@ -7,6 +7,7 @@ the middle of fetching, extracting or storing.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 from fakeweb.render import Article, Site, render_site
 from fakeweb.routes import Web
@@ -42,7 +43,8 @@ def build(bases: dict[str, str]) -> Web:
             feed = routes["/nieuws.rss"].body_bytes().decode()
             item = (
                 f"<item><title>{copied.title}</title>"
-                f"<link>{bases['gemeente']}{copied.url_path()}</link></item>"
+                f"<link>{bases['gemeente']}{copied.url_path()}</link>"
+                f"<pubDate>{format_datetime(copied.published)}</pubDate></item>"
             )
             routes["/nieuws.rss"].body = feed.replace("</channel>", item + "</channel>")
         for path, route in routes.items():
