@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import snowballstemmer
 from markupsafe import Markup, escape
-from sqlalchemy import text
+from sqlalchemy import Float, Integer, func, literal_column, text
 from sqlalchemy.orm import Session
 
 # PostgreSQL's dutch.stop: the dutch configuration drops these words from documents, so a query
@@ -109,27 +109,27 @@ def fts5_query(terms: Sequence[Term]) -> str:
     return " AND ".join(parts)
 
 
-def matching_ids_sql(dialect: str) -> tuple[str, str]:
-    """(FROM-clause fragment, rank expression) selecting matching article ids as `m.id`.
+def match(dialect: str, terms: Sequence[Term]):
+    """(WHERE clause or None, subquery to join on `id` or None, rank expression) for a search.
 
-    Both take one bound parameter, `:q`, the dialect's query string.
+    PostgreSQL tests the GIN-indexed `article.search_vector`; its rank (ts_rank_cd) is cheap only
+    on few rows, so callers compute it on a bounded candidate set. SQLite joins the FTS5 table,
+    whose bm25() comes with the match (lower is better; title hits weigh four times text hits).
     """
     if dialect == "postgresql":
-        return (
-            "(SELECT id, ts_rank_cd(search_vector, to_tsquery('simple', :q)) AS rank "
-            "FROM article WHERE search_vector @@ to_tsquery('simple', :q))",
-            "rank",
+        tsq = func.to_tsquery("simple", pg_tsquery(terms))
+        vector = literal_column("article.search_vector")
+        return vector.op("@@")(tsq), None, func.ts_rank_cd(vector, tsq)
+    matches = (
+        text(
+            "SELECT rowid AS id, -bm25(article_fts, 4.0, 1.0) AS rank "
+            "FROM article_fts WHERE article_fts MATCH :q"
         )
-    # bm25() is lower for better matches; weight title hits above text hits.
-    return (
-        "(SELECT rowid AS id, -bm25(article_fts, 4.0, 1.0) AS rank "
-        "FROM article_fts WHERE article_fts MATCH :q)",
-        "rank",
+        .bindparams(q=fts5_query(terms))
+        .columns(id=Integer, rank=Float)
+        .subquery("m")
     )
-
-
-def dialect_query(dialect: str, terms: Sequence[Term]) -> str:
-    return pg_tsquery(terms) if dialect == "postgresql" else fts5_query(terms)
+    return None, matches, matches.c.rank
 
 
 def index_articles(session: Session, rows: Iterable[tuple[int, str, str]]) -> None:

@@ -33,19 +33,34 @@ class Version:
 
 
 def data_version(session: Session) -> Version:
-    max_id = session.scalar(select(func.max(Article.id))) or 0
-    run_at = session.scalar(
-        select(func.max(CrawlRun.finished_at)).where(CrawlRun.status == "completed")
-    )
-    action_id, action_at = session.execute(
-        select(func.max(EditorAction.id), func.max(EditorAction.at))
+    """One round trip: newest article, last completed run, last editor action."""
+    newest = select(func.max(Article.id)).scalar_subquery()
+    row = session.execute(
+        select(
+            newest,
+            select(Article.fetched_at).where(Article.id == newest).scalar_subquery(),
+            select(func.max(CrawlRun.finished_at))
+            .where(CrawlRun.status == "completed")
+            .scalar_subquery(),
+            select(func.max(EditorAction.id)).scalar_subquery(),
+            select(func.max(EditorAction.at)).scalar_subquery(),
+        )
     ).one()
-    stamps = [s for s in (run_at, action_at) if s is not None]
-    if max_id:
-        stamps.append(session.scalar(select(Article.fetched_at).where(Article.id == max_id)))
+    max_id, fetched_at, run_at, action_id, action_at = row
+    fetched_at, run_at, action_at = (_utc(v) for v in (fetched_at, run_at, action_at))
+    stamps = [s for s in (fetched_at, run_at, action_at) if s is not None]
     modified = max(stamps) if stamps else datetime(2000, 1, 1, tzinfo=UTC)
-    tag = f"{max_id}.{run_at.timestamp() if run_at else 0}.{action_id or 0}"
+    tag = f"{max_id or 0}.{run_at.timestamp() if run_at else 0}.{action_id or 0}"
     return Version(tag, modified.replace(microsecond=0))
+
+
+def _utc(value):
+    """Scalar subqueries bypass the column type: SQLite hands back naive UTC or a string."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 class Memo:

@@ -23,7 +23,9 @@ from models.entities import (
 )
 
 AMS = ZoneInfo("Europe/Amsterdam")
-COUNT_CAP = 10_000  # counts above this read "meer dan 10.000": counting never scans everything
+COUNT_CAP = 1000  # counts above this read "meer dan 1.000": counting never scans everything
+SEARCH_CANDIDATES = 1000  # relevance ranks the newest this many matches of a search
+RELATED_DAYS = 10  # related articles come from this many days either side
 
 
 @dataclass
@@ -116,16 +118,11 @@ def _filtered(session: Session, f: ArticleFilter):
     rank = None
     terms = f.terms()
     if terms:
-        dialect = session.get_bind().dialect.name
-        fragment, rank_expr = search.matching_ids_sql(dialect)
-        matches = (
-            text(f"SELECT m.id AS id, m.{rank_expr} AS rank FROM {fragment} AS m")
-            .bindparams(q=search.dialect_query(dialect, terms))
-            .columns(id=Integer, rank=Float)
-            .subquery("m")
-        )
-        query = query.join(matches, matches.c.id == Article.id)
-        rank = matches.c.rank
+        where, joined, rank = search.match(session.get_bind().dialect.name, terms)
+        if where is not None:
+            query = query.where(where)
+        if joined is not None:
+            query = query.join(joined, joined.c.id == Article.id)
     return query, rank
 
 
@@ -138,8 +135,25 @@ def page_articles(session: Session, f: ArticleFilter) -> ArticlePage:
         return ArticlePage([], {}, False, no_terms=True)
     query, rank = _filtered(session, f)
     if rank is not None and f.sort != "datum":
-        query = query.order_by(rank.desc(), Article.sort_at.desc(), Article.id.desc())
-        query = query.offset((f.page - 1) * f.limit)
+        # Rank the most recent matches only: ranking every match of a common word in a large
+        # archive costs seconds, and for news the newest matches are the ones worth ranking.
+        candidates = (
+            query.with_only_columns(Article.id, Article.sort_at, rank.label("rank"))
+            if session.get_bind().dialect.name == "sqlite"
+            else query.with_only_columns(Article.id, Article.sort_at)
+        )
+        candidates = (
+            candidates.order_by(Article.sort_at.desc(), Article.id.desc())
+            .limit(SEARCH_CANDIDATES)
+            .subquery("c")
+        )
+        score = candidates.c.rank if "rank" in candidates.c else rank
+        query = (
+            select(Article)
+            .join(candidates, candidates.c.id == Article.id)
+            .order_by(score.desc(), Article.sort_at.desc(), Article.id.desc())
+            .offset((f.page - 1) * f.limit)
+        )
     else:
         if f.before:
             sort_at, article_id = f.before
@@ -245,11 +259,11 @@ def removed_themes(session: Session, article_id: int) -> list[ThemeCorrection]:
 
 
 def related_articles(session: Session, article: Article, limit: int = 5) -> list[Article]:
-    """Recent articles sharing the most themes with this one (recent first among equals)."""
+    """Articles from around the same days sharing the most themes with this one."""
     slugs = [t.theme_slug for t in article.themes]
     if not slugs:
         return []
-    since = article.sort_at - timedelta(days=60)
+    since = article.sort_at - timedelta(days=RELATED_DAYS)
     shared = (
         select(ArticleTheme.article_id, func.count().label("shared"))
         .join(Article, Article.id == ArticleTheme.article_id)
@@ -258,7 +272,7 @@ def related_articles(session: Session, article: Article, limit: int = 5) -> list
             ArticleTheme.article_id != article.id,
             Article.hidden.is_(False),
             Article.sort_at >= since,
-            Article.sort_at <= article.sort_at + timedelta(days=60),
+            Article.sort_at <= article.sort_at + timedelta(days=RELATED_DAYS),
         )
         .group_by(ArticleTheme.article_id)
         .subquery()

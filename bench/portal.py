@@ -1,0 +1,210 @@
+"""Portal latency at real size: p50/p95/p99 per page kind next to a fixed page of the same app.
+
+Run: .venv/bin/python bench/portal.py [--db URL] [--articles 200000] [--clients 8]
+
+Seeds the database with `howardshome seed` when it holds fewer articles than --articles, starts the
+portal with uvicorn (httptools, --workers 2) plus one extra route, /_bench/fixed, returning a fixed
+14 KB page, then drives it with concurrent keep-alive clients:
+
+  cold: every distinct URL once, right after start (nothing cached: each is computed)
+  warm: the same URLs again in random order for --seconds (served from the per-data-version cache)
+
+Each phase reports, per kind, the figures measured in the same run as the fixed page, and the
+ratio p95(kind) / p95(fixed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+from sqlalchemy import create_engine, func, select  # noqa: E402
+
+DEFAULT_DB = "postgresql+psycopg://postgres@127.0.0.1:5432/hh_bench"
+FIXED_PAGE = (
+    "<!DOCTYPE html><html lang=nl><head><title>Vast</title></head><body>"
+    + "<p>Een vaste pagina van veertien kilobyte om de kale kosten van de app te meten.</p>" * 170
+    + "</body></html>"
+)
+SEARCH_WORDS = [
+    "fietsen", "gemeentelijke", "warmtenet", "zonnepanelen", "wateroverlast", "jeugdzorg",
+    "participatie", "integriteit", "begroting", "woningbouw", "omgevingsvisie", "datacentra",
+    "arbeidsmarkt", "veiligheid", "vergrijzing", "europese", "circulaire", "afval", "klimaat",
+    "energie", "wijkaanpak", "inwoners", "provincie", "samenwerking", "digitale", "hittestress",
+    "ondermijning", "armoede", "mantelzorg", "stikstof",
+]  # fmt: skip
+
+
+def build():
+    """uvicorn factory: the real portal plus the fixed page it is compared with."""
+    from fastapi.responses import HTMLResponse
+
+    from models.settings import get_settings
+    from portal.app import create_app
+
+    app = create_app(get_settings())
+
+    @app.get("/_bench/fixed", include_in_schema=False)
+    def fixed():
+        return HTMLResponse(FIXED_PAGE)
+
+    return app
+
+
+def urls(db_url: str, rng: random.Random) -> dict[str, list[str]]:
+    from models.entities import Article, ArticleRegion, Source, Theme
+
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        themes = list(conn.scalars(select(Theme.slug)))
+        sources = list(conn.scalars(select(Source.id).limit(300)))
+        regions = list(conn.scalars(select(ArticleRegion.region_slug).distinct().limit(200)))
+        top = conn.scalar(select(func.max(Article.id))) or 1
+    engine.dispose()
+    home = ["/"] + [f"/?type={t}" for t in ("gemeente", "provincie", "ministerie")]
+    home += [f"/?region={r}" for r in rng.sample(regions, min(20, len(regions)))]
+    home += [f"/?source={s}" for s in rng.sample(sources, 20)]
+    theme_pages = [f"/themes/{t}" for t in themes]
+    theme_pages += [f"/?theme={a}&theme={b}" for a, b in (rng.sample(themes, 2) for _ in range(25))]
+    search = [f"/?q={w}" for w in SEARCH_WORDS]
+    search += [f"/?q={w}&theme={rng.choice(themes)}" for w in rng.sample(SEARCH_WORDS, 15)]
+    search += [f"/api/articles?q={a}+{b}" for a, b in (rng.sample(SEARCH_WORDS, 2) for _ in range(15))]
+    feeds = ["/feeds/all.xml", "/feeds/all.atom"] + [f"/feeds/themes/{t}.xml" for t in themes]
+    feeds += [f"/feeds/sources/{s}.xml" for s in rng.sample(sources, 15)]
+    feeds += [f"/feeds/articles.xml?q={w}" for w in rng.sample(SEARCH_WORDS, 10)]
+    articles = [f"/articles/{rng.randint(1, top)}" for _ in range(40)]
+    return {
+        "home + filters": home,
+        "theme pages": theme_pages,
+        "search": search,
+        "feeds": feeds,
+        "article pages": articles,
+        "overview": ["/overzicht"],
+        "fixed page": ["/_bench/fixed"] * 40,
+    }
+
+
+async def drive(base: str, jobs: list[tuple[str, str]], clients: int) -> dict[str, list[float]]:
+    queue: asyncio.Queue = asyncio.Queue()
+    for job in jobs:
+        queue.put_nowait(job)
+    timings: dict[str, list[float]] = {}
+    errors: list[str] = []
+
+    async def worker():
+        async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+            while True:
+                try:
+                    kind, url = queue.get_nowait()
+                except asyncio.QueueEmpty:
+                    return
+                started = time.perf_counter()
+                response = await client.get(url)
+                elapsed = (time.perf_counter() - started) * 1000
+                if response.status_code not in (200, 404):
+                    errors.append(f"{url}: {response.status_code}")
+                timings.setdefault(kind, []).append(elapsed)
+
+    await asyncio.gather(*(worker() for _ in range(clients)))
+    if errors:
+        print(f"  {len(errors)} errors, e.g. {errors[:3]}")
+    return timings
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
+
+
+def report(title: str, timings: dict[str, list[float]]) -> None:
+    fixed = pct(timings["fixed page"], 95)
+    print(f"\n{title}")
+    print(f"| {'kind':<16} | {'requests':>8} | {'p50 ms':>7} | {'p95 ms':>7} | {'p99 ms':>7} | "
+          f"{'p95 / fixed':>11} |")  # fmt: skip
+    print(f"|{'-' * 18}|{'-' * 10}|{'-' * 9}|{'-' * 9}|{'-' * 9}|{'-' * 13}|")
+    for kind, values in timings.items():
+        print(
+            f"| {kind:<16} | {len(values):>8} | {statistics.median(values):>7.1f} | "
+            f"{pct(values, 95):>7.1f} | {pct(values, 99):>7.1f} | {pct(values, 95) / fixed:>10.1f}x |"
+        )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", default=os.environ.get("HOWARDSHOME_BENCH_DB", DEFAULT_DB))
+    parser.add_argument("--articles", type=int, default=200_000)
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    args = parser.parse_args()
+    env = {**os.environ, "HOWARDSHOME_DATABASE_URL": args.db, "PYTHONPATH": str(ROOT),
+           "HOWARDSHOME_THEMES": str(ROOT / "themes.yaml")}  # fmt: skip
+    engine = create_engine(args.db)
+    from models.db import ensure_schema
+    from models.entities import Article
+
+    ensure_schema(engine)
+    with engine.connect() as conn:
+        have = conn.scalar(select(func.count()).select_from(Article)) or 0
+    engine.dispose()
+    if have < args.articles:
+        print(f"seeding {args.articles - have} articles into {args.db} ...", flush=True)
+        subprocess.run([sys.executable, "-m", "cli", "seed", "--articles",
+                        str(args.articles - have)], env=env, cwd=ROOT, check=True)  # fmt: skip
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "bench.portal:build", "--factory", "--host", "127.0.0.1",
+         "--port", str(port), "--workers", str(args.workers), "--http", "httptools",
+         "--log-level", "warning"],
+        env=env, cwd=ROOT,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                if httpx.get(f"{base}/healthz", timeout=5).status_code == 200:
+                    break
+            except httpx.TransportError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise SystemExit("portal did not start") from None
+                time.sleep(0.2)
+        rng = random.Random(5)
+        sets = urls(args.db, rng)
+        count = sum(len(v) for v in sets.values())
+        print(f"{have if have >= args.articles else args.articles} articles; {count} distinct URLs;"
+              f" {args.clients} concurrent clients; {args.workers} uvicorn workers; {os.cpu_count()} cores")  # fmt: skip
+        jobs = [(kind, url) for kind, items in sets.items() for url in items]
+        rng.shuffle(jobs)
+        report("cold (each URL once, nothing cached yet)", asyncio.run(drive(base, jobs, args.clients)))
+        warm: list[tuple[str, str]] = []
+        started = time.monotonic()
+        timings: dict[str, list[float]] = {}
+        while time.monotonic() - started < args.seconds:
+            warm = jobs[:]
+            rng.shuffle(warm)
+            for kind, values in asyncio.run(drive(base, warm, args.clients)).items():
+                timings.setdefault(kind, []).extend(values)
+        report(f"warm ({args.seconds:.0f} s of repeats, cached per data version)", timings)
+    finally:
+        server.terminate()
+        server.wait(timeout=15)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
