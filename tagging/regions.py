@@ -56,6 +56,19 @@ _CUE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _LIST_GAP = re.compile(r"^(?:\s*,\s*|\s+(?:en|of|en/of)\s+|\s*/\s*|\s*&\s*)$")
+# A name shared by a municipality and its province (Groningen, Utrecht) is the province after
+# these words, or after a compass prefix ("Oost-Groningen").
+_PROVINCE_CUE = re.compile(
+    r"(?:\b(?:provincies|Staten\s+van|Staten\s+in|Koning\s+in|gedeputeerden?\s+(?:van|in))\s+"
+    r"|\b(?:Noord|Oost|Zuid|West|Midden|Noordoost|Noordwest|Zuidoost|Zuidwest)-)$",
+    re.IGNORECASE,
+)
+_CITY_CUE = re.compile(r"\b(?:stad|binnenstad)\s+$", re.IGNORECASE)
+# A water board's ambiguous short name ("Rivierenland" is also a region) needs a water cue.
+_WATER_CUE = re.compile(
+    r"\b(?:waterschap|waterschappen|dijkgraaf|heemraad|hoogheemraadschap|watersysteem)\b.{0,60}$",
+    re.IGNORECASE | re.DOTALL,
+)
 
 
 @dataclass(frozen=True)
@@ -86,6 +99,15 @@ class RegionMatcher:
                 if not fold(name).startswith(word):
                     add(f"{word} {name}", i, False)
                     add(f"{word.capitalize()} {name}", i, False)
+        # Municipality -> province of the same name, and back (Groningen, Utrecht).
+        by_name: dict[tuple[str, str], int] = {
+            (fold(r.name), r.kind): i for i, r in enumerate(regions)
+        }
+        self.twin: dict[int, int] = {}
+        for (name, kind), i in by_name.items():
+            if kind == "gemeente" and (name, "provincie") in by_name:
+                self.twin[i] = by_name[(name, "provincie")]
+                self.twin[by_name[(name, "provincie")]] = i
         self.automaton = ahocorasick.Automaton()
         for key, values in patterns.items():
             # One folded form may stand for several regions (municipality and province
@@ -120,7 +142,15 @@ class RegionMatcher:
                 continue  # overlaps a longer or earlier name ("Bergen op Zoom" over "Bergen")
             chosen.append((start, end, pattern))
             reach = end
-        accepted = [not p.ambiguous or _cue_before(text, s) for s, _, p in chosen]
+        accepted = [
+            not p.ambiguous
+            or (
+                _water_cue_before(text, s)
+                if self.regions[p.region].kind == "waterschap"
+                else _cue_before(text, s)
+            )
+            for s, _, p in chosen
+        ]
         changed = True
         while changed:  # a name in a list of accepted places is a place too
             changed = False
@@ -137,11 +167,47 @@ class RegionMatcher:
                 )
                 if before or after:
                     accepted[i] = changed = True
+        found = [(p.region, s, e) for (s, e, p), ok in zip(chosen, accepted, strict=True) if ok]
+        if self.twin:
+            found = self._provinces_named_as_such(text, found)
         return [
-            (p.region, Match(self.regions[p.region].name, field, s, e, text[s:e]))
-            for (s, e, p), ok in zip(chosen, accepted, strict=True)
-            if ok
+            (region, Match(self.regions[region].name, field, s, e, text[s:e]))
+            for region, s, e in found
         ]
+
+    def _provinces_named_as_such(
+        self, text: str, found: list[tuple[int, int, int]]
+    ) -> list[tuple[int, int, int]]:
+        """A bare shared name is the province after a province cue ("Staten van Utrecht",
+        "provincies Utrecht", "Oost-Groningen") or next to a province in a list ("Flevoland en
+        Utrecht")."""
+        regions = self.regions
+        found = list(found)
+        changed = True
+        while changed:
+            changed = False
+            for i, (region, start, end) in enumerate(found):
+                twin = self.twin.get(region)
+                if twin is None or regions[region].kind != "gemeente":
+                    continue
+                if fold(text[start:end]) != fold(regions[region].name):
+                    continue  # "gemeente Utrecht", "Stad Groningen": named as such
+                before = text[max(0, start - 40) : start]
+                city = _CITY_CUE.search(before)
+                if city:  # "de stad Groningen": shown with its cue, so it counts as named
+                    found[i] = (region, start - len(city.group()), end)
+                    continue
+                province = bool(_PROVINCE_CUE.search(before))
+                for j in (i - 1, i + 1):
+                    if province or not 0 <= j < len(found):
+                        continue
+                    other, o_start, o_end = found[j]
+                    gap = text[o_end:start] if j < i else text[end:o_start]
+                    province = regions[other].kind == "provincie" and bool(_LIST_GAP.match(gap))
+                if province:
+                    found[i] = (twin, start, end)
+                    changed = True
+        return found
 
 
 def _capitals_match(surface: str, form: str) -> bool:
@@ -154,6 +220,10 @@ def _capitals_match(surface: str, form: str) -> bool:
         if want.isupper() and len(want) > 1 and not got.isupper():
             return False  # acronyms: AGV, HHNK
     return True
+
+
+def _water_cue_before(text: str, start: int) -> bool:
+    return bool(_WATER_CUE.search(text[max(0, start - 80) : start]))
 
 
 def _cue_before(text: str, start: int) -> bool:

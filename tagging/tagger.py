@@ -7,7 +7,8 @@ from collections.abc import Sequence
 from models.taxonomy import Taxonomy
 from tagging.model import RegionTag, Tagging
 from tagging.regions import Region, RegionMatcher, load_regions
-from tagging.text import Stemmer
+from tagging.model import Match
+from tagging.text import Stemmer, fold
 from tagging.themes import ThemeMatcher
 
 
@@ -47,7 +48,10 @@ class Tagger:
     def _regions(self, title: str, text: str, source_region: str | None) -> list[RegionTag]:
         matcher = self.region_matcher
         tags: dict[str, RegionTag] = {}
-        for index, match in matcher.find(title, "title") + matcher.find(text, "text"):
+        found = matcher.find(title, "title") + matcher.find(text, "text")
+        if matcher.twin:
+            found = _settle_twins(matcher, found)
+        for index, match in found:
             region = matcher.regions[index]
             tag = tags.get(region.slug)
             if tag is None:
@@ -74,3 +78,46 @@ class Tagger:
                         province.slug, province.name, province.kind, None, []
                     )
         return list(tags.values())
+
+
+def _settle_twins(
+    matcher: RegionMatcher, found: list[tuple[int, Match]]
+) -> list[tuple[int, Match]]:
+    """Municipality or province of the same name (Utrecht, Groningen), decided per article: a bare
+    "Groningen" in a text that otherwise speaks of the province is the province; "Utrechtse" in a
+    text about the city (and never the province as such) is the city."""
+    regions = matcher.regions
+    kinds: dict[int, dict[str, int]] = {}  # municipality index -> evidence counts
+    for index, match in found:
+        twin = matcher.twin.get(index)
+        if twin is None:
+            continue
+        city = index if regions[index].kind == "gemeente" else twin
+        bare = fold(match.text) == fold(regions[index].name)
+        if regions[index].kind == "gemeente":
+            key = "bare" if bare else "city"
+        else:
+            key = "province" if bare or fold(match.text).startswith("provincie") else "adjective"
+        counts = kinds.setdefault(city, {})
+        counts[key] = counts.get(key, 0) + 1
+    if not kinds:
+        return found
+    settled = []
+    for index, match in found:
+        twin = matcher.twin.get(index)
+        counts = kinds.get(index if twin is None or regions[index].kind == "gemeente" else twin)
+        if twin is not None and counts:
+            province_named = counts.get("province", 0)
+            city_named = counts.get("city", 0)
+            bare = fold(match.text) == fold(regions[index].name)
+            if regions[index].kind == "gemeente" and bare and province_named and not city_named:
+                index = twin
+            elif (
+                regions[index].kind == "provincie"
+                and not province_named
+                and (city_named or counts.get("bare", 0))
+                and not (bare or fold(match.text).startswith("provincie"))
+            ):
+                index = twin
+        settled.append((index, match))
+    return settled

@@ -10,6 +10,7 @@ must be whole tokens.
 
 from __future__ import annotations
 
+import bisect
 import math
 import re
 from dataclasses import dataclass
@@ -28,6 +29,8 @@ MIN_HEAD = 5  # a term this long may start a compound ("energie|transitie")
 MIN_TAIL = 6  # a term this long may end a compound ("stads|warmtenet")
 MIN_REST = 3  # what follows a compound head must be at least this long to be a word
 KINDS = ("term", "context", "negative")
+PASSING_MIN_SENTENCES = 4  # articles this long can mention a theme in passing
+_SENTENCE_END = re.compile(r"[.!?:](?=\s)|\n")
 LONG_TEXT = 1200  # characters; longer texts need more evidence (see _threshold_factor)
 
 
@@ -138,6 +141,8 @@ class ThemeMatcher:
             final = first + joined.count(" ", start, end)
             first_at = joined.rfind(" ", 0, start) + 1
             final_at = joined.rfind(" ", 0, end) + 1 if final != first else first_at
+            if not head and start - first_at < MIN_REST:
+                continue  # a compound's first part is a word too: not "in|formatie"
             for entry in entries:
                 if not head and (entry.whole_word or entry.first_len < MIN_TAIL):
                     continue
@@ -168,7 +173,7 @@ class ThemeMatcher:
         source_themes=(),
     ) -> list[ThemeTag]:
         """Themes whose score reaches their threshold, highest score first."""
-        found = self.find(title, "title") + self.find(text, "text")
+        found = _longest_across_themes(self.find(title, "title") + self.find(text, "text"))
         if not found:
             return []
         by_theme: dict[int, list[tuple[Entry, Match]]] = {}
@@ -199,6 +204,8 @@ class ThemeMatcher:
         if tags:
             floor = tags[0].score * self.relative
             tags = [t for t in tags if t.score >= floor]
+        if tags:
+            tags = _drop_passing(tags, text)
         return tags
 
 
@@ -239,6 +246,49 @@ def _suppress(items: list[tuple[Entry, Match]]) -> list[tuple[Entry, Match]]:
         cover = (match.field, max(match.end, cover[1]) if cover[0] == match.field else match.end)
     has_term = any(e.kind == "term" for e, _ in kept)
     return [(e, m) for e, m in kept if has_term or e.kind != "context"]
+
+
+def _drop_passing(tags: list[ThemeTag], text: str) -> list[ThemeTag]:
+    """Drop themes mentioned in passing: absent from the title, named in one sentence only of an
+    article of several sentences ("... the new town hall gets solar panels and better insulation"
+    in a council round-up)."""
+    ends: list[int] | None = None
+    kept = []
+    for tag in tags:
+        if any(m.field == "title" for m in tag.matches):
+            kept.append(tag)
+            continue
+        if ends is None:
+            ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+            if len(ends) < PASSING_MIN_SENTENCES - 1:
+                return tags  # a short item: every sentence is the story
+        sentences = {bisect.bisect(ends, m.start) for m in tag.matches}
+        if len(sentences) > 1:
+            kept.append(tag)
+    return kept
+
+
+def _longest_across_themes(found: list[tuple[Entry, Match]]) -> list[tuple[Entry, Match]]:
+    """Drop a match lying inside a longer match of another theme: "algemene uitkering" is
+    municipal finance, so its "uitkering" must not count for the social domain."""
+    if len(found) < 2:
+        return found
+    ordered = sorted(found, key=lambda em: (em[1].field, em[1].start, -em[1].end))
+    kept = []
+    field, start, end, theme = "", -1, -1, -1
+    for entry, match in ordered:
+        if entry.kind != "negative":
+            if (
+                match.field == field
+                and match.end <= end
+                and theme != entry.theme
+                and (match.start, match.end) != (start, end)
+            ):
+                continue
+            if match.field != field or match.end > end:
+                field, start, end, theme = match.field, match.start, match.end, entry.theme
+        kept.append((entry, match))
+    return kept
 
 
 def _threshold_factor(length: int) -> float:
