@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from models.taxonomy import Taxonomy
-from tagging.model import RegionTag, Tagging
+from tagging.model import Match, RegionTag, Tagging
 from tagging.regions import Region, RegionMatcher, load_regions
-from tagging.model import Match
 from tagging.text import Stemmer, fold
 from tagging.themes import ThemeMatcher
 
