@@ -16,7 +16,7 @@ from models.db import make_engine, session_factory
 from models.settings import Settings, get_settings
 from portal import filters
 from portal.auth import LoginLimiter
-from portal.cache import Memo
+from portal.cache import Memo, VersionCache
 from portal.routes import api, editors, feeds, metrics, pages
 
 HERE = Path(__file__).parent
@@ -42,6 +42,7 @@ def create_app(settings: Settings) -> FastAPI:
     # Pages and feeds for the current data version, and the lists every page needs.
     app.state.responses = Memo(max_entries=2000)
     app.state.memo = Memo(max_entries=200)
+    app.state.version = VersionCache()
     app.state.login_limiter = LoginLimiter(settings.login_attempts, settings.login_window_seconds)
     app.add_middleware(
         SessionMiddleware,
@@ -103,11 +104,17 @@ def create_app(settings: Settings) -> FastAPI:
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-            "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+            "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
         )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"
+        )
+        response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+        if request.url.scheme == "https":  # directly or behind a proxy (X-Forwarded-Proto)
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
         return response
 
     return app

@@ -24,6 +24,7 @@ from models.entities import Article, CrawlRun, EditorAction
 
 MAX_AGE = 300.0
 MAX_ENTRIES = 2000
+VERSION_TTL = 2.0  # seconds a process trusts the data version it read (data changes nightly)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,29 @@ def data_version(session: Session) -> Version:
     modified = max(stamps) if stamps else datetime(2000, 1, 1, tzinfo=UTC)
     tag = f"{max_id or 0}.{run_at.timestamp() if run_at else 0}.{action_id or 0}"
     return Version(tag, modified.replace(microsecond=0))
+
+
+class VersionCache:
+    """The data version, re-read at most every VERSION_TTL seconds; editors' actions reset it."""
+
+    def __init__(self, ttl: float = VERSION_TTL):
+        self.ttl = ttl
+        self._value: tuple[float, Version] | None = None
+        self._lock = threading.Lock()
+
+    def get(self, session: Session) -> Version:
+        with self._lock:
+            hit = self._value
+        if hit is not None and time.monotonic() - hit[0] < self.ttl:
+            return hit[1]
+        version = data_version(session)
+        with self._lock:
+            self._value = (time.monotonic(), version)
+        return version
+
+    def reset(self) -> None:
+        with self._lock:
+            self._value = None
 
 
 def _utc(value):

@@ -110,10 +110,13 @@ def api_articles(request: Request, f: queries.ArticleFilter = Depends(article_fi
 @router.get("/articles/{article_id}", response_model=ArticleOut, summary="Eén artikel")
 def api_article(request: Request, article_id: int = Path(ge=1, le=2**31 - 1),
                 db: Session = Depends(session)):  # fmt: skip
-    article = db.get(Article, article_id)
-    if article is None or article.hidden:
-        raise HTTPException(status_code=404, detail="article not found")
-    return cached(request, db, lambda: _dump(ArticleOut(**_out(article))))
+    def build():
+        article = db.get(Article, article_id)
+        if article is None or article.hidden:
+            raise HTTPException(status_code=404, detail="article not found")
+        return _dump(ArticleOut(**_out(article)))
+
+    return cached(request, db, build)
 
 
 @router.get("/themes", response_model=list[ThemeOut], summary="Thema's met het aantal artikelen")

@@ -147,7 +147,7 @@ def query_string(params: list[tuple[str, str]]) -> str:
 
 def cached(request: Request, db: Session, build: Callable[[], tuple[bytes, str]]) -> Response:
     """Serve a response built for the current data version, with ETag/Last-Modified and 304s."""
-    version = cache.data_version(db)
+    version = request.app.state.version.get(db)
     etag = cache.etag_for(version, request)
     unchanged = cache.not_modified(request, etag, version)
     if unchanged is not None:
@@ -159,7 +159,7 @@ def cached(request: Request, db: Session, build: Callable[[], tuple[bytes, str]]
 
 def facets(request: Request, db: Session) -> dict:
     """Lists every page needs (themes, sources, regions...), memoised per data version."""
-    version = cache.data_version(db)
+    version = request.app.state.version.get(db)
 
     def build() -> dict:
         return {

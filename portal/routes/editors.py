@@ -157,6 +157,7 @@ async def correct_themes(request: Request, article_id: int = ArticleId,
             )
         )
     db.commit()
+    request.app.state.version.reset()
     return RedirectResponse(f"/redactie/artikelen/{article_id}?ok=1", status_code=303)
 
 
@@ -178,4 +179,5 @@ def hide_article(request: Request, article_id: int = ArticleId,
         )
     )
     db.commit()
+    request.app.state.version.reset()
     return RedirectResponse(f"/redactie/artikelen/{article_id}?ok=1", status_code=303)

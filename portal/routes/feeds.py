@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Request
 from feedgen.feed import FeedGenerator
 from sqlalchemy.orm import Session
 
-from portal import cache, queries
+from portal import queries
 from portal.routes.common import (
     OPTIONAL_SLUG,
     article_filter,
@@ -54,7 +54,7 @@ def _feed(request: Request, db: Session, title: str, fmt: str, f: queries.Articl
     fg.subtitle(f"{title}: nieuws voor het openbaar bestuur, verzameld door HowardsHome")
     fg.language("nl")
     fg.generator("HowardsHome")
-    updated = cache.data_version(db).modified
+    updated = request.app.state.version.get(db).modified
     fg.updated(updated)
     fg.lastBuildDate(updated)
     for article in articles:

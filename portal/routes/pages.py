@@ -122,19 +122,22 @@ def _with_theme(f: queries.ArticleFilter, slug: str) -> queries.ArticleFilter:
 
 @router.get("/articles/{article_id}")
 def show_article(request: Request, article_id: int = ArticleId, db: Session = Depends(session)):
-    article = db.get(Article, article_id)
-    if article is None or article.hidden:
-        raise HTTPException(status_code=404, detail="Dit artikel bestaat niet (meer).")
-
     def build():
+        article = db.get(Article, article_id)
+        if article is None or article.hidden:
+            raise HTTPException(status_code=404, detail="Dit artikel bestaat niet (meer).")
         return render(
             request,
             "article.html",
-            {"article": article, "related": queries.related_articles(db, article),
-             "removed": queries.removed_themes(db, article.id),
-             "feed_url": "/feeds/all.xml", "atom_url": "/feeds/all.atom"},
+            {
+                "article": article,
+                "related": queries.related_articles(db, article),
+                "removed": queries.removed_themes(db, article.id),
+                "feed_url": "/feeds/all.xml",
+                "atom_url": "/feeds/all.atom",
+            },
             db,
-        )  # fmt: skip
+        )
 
     return cached(request, db, build)
 
