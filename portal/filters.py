@@ -43,7 +43,14 @@ def dutch_day(value) -> str:
     return f"{DAYS[value.weekday()]} {value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
+def http_url(value: str | None) -> str:
+    """The URL when it is http(s), else "": crawled URLs are hostile input (javascript:, data:)."""
+    url = (value or "").strip()
+    return url if url.lower().startswith(("http://", "https://")) else ""
+
+
 def register(env) -> None:
+    env.filters["http_url"] = http_url
     env.filters["dutch_date"] = dutch_date
     env.filters["dutch_day"] = dutch_day
     env.filters["source_type"] = lambda t: SOURCE_TYPES.get(t or "overig", t)
