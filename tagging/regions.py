@@ -116,11 +116,13 @@ class RegionMatcher:
             self.automaton.add_word(key, (len(key), tuple(values)))
         self.automaton.make_automaton()
 
-    def find(self, text: str, field: str) -> list[tuple[int, Match]]:
-        """(region index, match) for every region named in one field, in text order."""
+    def find(self, text: str, field: str, folded: str | None = None) -> list[tuple[int, Match]]:
+        """(region index, match) for every region named in one field, in text order (folded:
+        the text already folded, when the caller has it)."""
         if not text:
             return []
-        folded = fold(text)
+        if folded is None:
+            folded = fold(text)
         candidates = []
         for last, (length, patterns) in self.automaton.iter(folded):
             end = last + 1

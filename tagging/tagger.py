@@ -41,13 +41,16 @@ class Tagger:
         """Themes (by score) and regions (by first mention, then the source's, then provinces)."""
         title = title or ""
         text = text or ""
-        themes = self.themes.score(title, text, source_themes)
-        return Tagging(themes, self._regions(title, text, source_region))
+        folded = (fold(title), fold(text))  # shared by theme and region matching
+        themes = self.themes.score(title, text, source_themes, folded)
+        return Tagging(themes, self._regions(title, text, source_region, folded))
 
-    def _regions(self, title: str, text: str, source_region: str | None) -> list[RegionTag]:
+    def _regions(
+        self, title: str, text: str, source_region: str | None, folded: tuple[str, str]
+    ) -> list[RegionTag]:
         matcher = self.region_matcher
         tags: dict[str, RegionTag] = {}
-        found = matcher.find(title, "title") + matcher.find(text, "text")
+        found = matcher.find(title, "title", folded[0]) + matcher.find(text, "text", folded[1])
         if matcher.twin:
             found = _settle_twins(matcher, found)
         for index, match in found:

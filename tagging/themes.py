@@ -10,10 +10,10 @@ must be whole tokens.
 
 from __future__ import annotations
 
-import bisect
 import math
 import re
 from dataclasses import dataclass
+from itertools import accumulate, compress
 
 import ahocorasick
 
@@ -31,6 +31,7 @@ MIN_REST = 3  # what follows a compound head must be at least this long to be a 
 KINDS = ("term", "context", "negative")
 PASSING_MIN_SENTENCES = 4  # articles this long can mention a theme in passing
 _SENTENCE_END = re.compile(r"[.!?:](?=\s)|\n")
+_SENTENCE_ENDS = (". ", "! ", "? ", ": ", "\n")
 LONG_TEXT = 1200  # characters; longer texts need more evidence (see _threshold_factor)
 
 
@@ -113,15 +114,17 @@ class ThemeMatcher:
             )
             yield " ".join(forms), entry
 
-    def find(self, text: str, field: str) -> list[tuple[Entry, Match]]:
-        """Every term occurrence in one field, before suppression and scoring."""
-        folded = fold(text)
-        words = TOKEN.findall(folded)
+    def find(self, text: str, field: str, folded: str | None = None) -> list[tuple[Entry, Match]]:
+        """Every term occurrence in one field, before suppression and scoring (folded: the
+        text already folded, when the caller has it)."""
+        if folded is None:
+            folded = fold(text)
+        words, cleaned = _words(folded)
         if not words:
             return []
         stems = self.stemmer.stems(words)
         joined = " " + " ".join(stems) + " "
-        spans: list[tuple[int, int]] = []  # token offsets, computed on the first match only
+        spans: _Spans | list[tuple[int, int]] = []  # token offsets, made on the first match only
         found = []
         for last, (key_len, padded, entries) in self.automaton.iter(joined):
             end = last + 1
@@ -131,36 +134,47 @@ class ThemeMatcher:
                 end -= 1
             head = joined[start - 1] == " "
             tail = joined[end] == " "
-            rest = ""
-            if not tail:
-                rest = joined[end : joined.index(" ", end)]
+            if head:
+                first_at = start
+            else:
+                first_at = joined.rfind(" ", 0, start) + 1
+                if start - first_at < MIN_REST:
+                    continue  # a compound's first part is a word too: not "in|formatie"
+            rest = "" if tail else joined[end : joined.index(" ", end)]
+            inflected = tail or rest in INFLECTIONS
+            fits = [
+                entry
+                for entry in entries
+                if (head or not (entry.whole_word or entry.first_len < MIN_TAIL))
+                and (
+                    inflected
+                    or not (entry.whole_word or entry.last_len < MIN_HEAD or len(rest) < MIN_REST)
+                )
+            ]
+            if not fits:
+                continue
             if not spans:
-                spans = list(map(_span, TOKEN.finditer(folded)))
+                spans = (
+                    _Spans(cleaned)
+                    if cleaned is not None
+                    else list(map(_span, TOKEN.finditer(folded)))
+                )
             # Token index = spaces before the position, minus the leading one (C-level count).
             first = joined.count(" ", 0, start) - 1
             final = first + joined.count(" ", start, end)
-            first_at = joined.rfind(" ", 0, start) + 1
+            if first != final and not _only_spaces(folded, spans, first, final):
+                continue
+            first_span = spans[first]
+            final_span = spans[final] if final != first else first_span
             final_at = joined.rfind(" ", 0, end) + 1 if final != first else first_at
-            if not head and start - first_at < MIN_REST:
-                continue  # a compound's first part is a word too: not "in|formatie"
-            for entry in entries:
-                if not head and (entry.whole_word or entry.first_len < MIN_TAIL):
-                    continue
-                if not tail and rest not in INFLECTIONS:
-                    if entry.whole_word or entry.last_len < MIN_HEAD or len(rest) < MIN_REST:
-                        continue
-                begin = spans[first][0] + (start - first_at)
-                # A whole final token shows with its inflection ("warmtenetten"), a compound head
-                # only up to the term ("energietransitie|programma").
-                stop = (
-                    spans[final][1]
-                    if tail or rest in INFLECTIONS
-                    else spans[final][0] + (end - final_at)
-                )
-                stop = min(stop, spans[final][1])
-                if first != final and not _only_spaces(folded, spans, first, final):
-                    continue
-                surface = text[begin:stop]
+            begin = first_span[0] + (start - first_at)
+            # A whole final token shows with its inflection ("warmtenetten"), a compound head
+            # only up to the term ("energietransitie|programma").
+            stop = (
+                final_span[1] if inflected else min(final_span[0] + (end - final_at), final_span[1])
+            )
+            surface = text[begin:stop]
+            for entry in fits:
                 if entry.surface is not None and not _same_caps(surface, entry.surface):
                     continue
                 found.append((entry, Match(entry.term, field, begin, stop, surface)))
@@ -171,9 +185,14 @@ class ThemeMatcher:
         title: str,
         text: str,
         source_themes=(),
+        folded: tuple[str, str] | None = None,
     ) -> list[ThemeTag]:
-        """Themes whose score reaches their threshold, highest score first."""
-        found = _longest_across_themes(self.find(title, "title") + self.find(text, "text"))
+        """Themes whose score reaches their threshold, highest score first (folded: title and
+        text already folded)."""
+        folded_title, folded_text = folded or (None, None)
+        found = _longest_across_themes(
+            self.find(title, "title", folded_title) + self.find(text, "text", folded_text)
+        )
         if not found:
             return []
         by_theme: dict[int, list[tuple[Entry, Match]]] = {}
@@ -182,7 +201,18 @@ class ThemeMatcher:
         factor = _threshold_factor(len(text))
         hinted = set(source_themes)
         tags = []
+        title_factor = self.title_factor
         for theme, items in by_theme.items():
+            # Most themes have a context word or two: skip them before the finer work.
+            bound = hinted_prior = self.source_prior if self.slugs[theme] in hinted else 0.0
+            has_term = False
+            for entry, _ in items:
+                bound += entry.weight
+                has_term = has_term or entry.kind == "term"
+            if not has_term or hinted_prior + (bound - hinted_prior) * title_factor < (
+                self.thresholds[theme] * factor
+            ):
+                continue
             kept = _suppress(items)
             if not any(e.kind == "term" for e, _ in kept):
                 continue
@@ -210,6 +240,37 @@ class ThemeMatcher:
 
 
 _span = re.Match.span
+# Everything but a-z and 0-9 becomes a space: str.translate has a fast path for ASCII text.
+_CLEAN = {c: " " for c in range(128) if not ("a" <= chr(c) <= "z" or "0" <= chr(c) <= "9")}
+
+
+def _words(folded: str) -> tuple[list[str], str | None]:
+    """The word tokens of a folded text ([a-z0-9]+), and for ASCII text the text with every
+    other character blanked (same length), from which _Spans finds token offsets."""
+    if folded.isascii():
+        cleaned = folded.translate(_CLEAN)
+        return cleaned.split(), cleaned
+    return TOKEN.findall(folded), None
+
+
+class _Spans:
+    """Token index -> (start, end) in the text, computed per asked token from C-level sums
+    (cheaper than a regex match object per token when only a few tokens are asked for)."""
+
+    __slots__ = ("parts", "ends", "index")
+
+    def __init__(self, cleaned: str):
+        self.parts = cleaned.split(" ")
+        self.ends = list(accumulate(map(len, self.parts)))
+        self.index = list(compress(range(len(self.parts)), self.parts))
+
+    def __getitem__(self, token: int) -> tuple[int, int]:
+        part = self.index[token]
+        end = self.ends[part] + part
+        return end - len(self.parts[part]), end
+
+    def __bool__(self) -> bool:
+        return True
 
 
 def _only_spaces(folded: str, spans, first: int, final: int) -> bool:
@@ -252,19 +313,19 @@ def _drop_passing(tags: list[ThemeTag], text: str) -> list[ThemeTag]:
     """Drop themes mentioned in passing: absent from the title, named in one sentence only of an
     article of several sentences ("... the new town hall gets solar panels and better insulation"
     in a council round-up)."""
-    ends: list[int] | None = None
+    sentences = -1
     kept = []
     for tag in tags:
         if any(m.field == "title" for m in tag.matches):
             kept.append(tag)
             continue
-        if ends is None:
-            ends = [m.end() for m in _SENTENCE_END.finditer(text)]
-            if len(ends) < PASSING_MIN_SENTENCES - 1:
+        if sentences < 0:
+            sentences = 1 + sum(map(text.count, _SENTENCE_ENDS))
+            if sentences < PASSING_MIN_SENTENCES:
                 return tags  # a short item: every sentence is the story
-        sentences = {bisect.bisect(ends, m.start) for m in tag.matches}
-        if len(sentences) > 1:
-            kept.append(tag)
+        starts = [m.start for m in tag.matches]
+        if _SENTENCE_END.search(text, min(starts), max(starts)):
+            kept.append(tag)  # named in more than one sentence
     return kept
 
 
