@@ -143,7 +143,8 @@ def index_articles(session: Session, rows: Iterable[tuple[int, str, str]]) -> No
     if params:
         session.execute(
             text(
-                "INSERT OR REPLACE INTO article_fts (rowid, title, text) VALUES (:id, :title, :text)"
+                "INSERT OR REPLACE INTO article_fts (rowid, title, text) "
+                "VALUES (:id, :title, :text)"
             ),
             params,
         )

@@ -1,4 +1,4 @@
-"""Editors' login: PBKDF2 password hashes, CSRF tokens in the signed session, login rate limiting."""
+"""Editors' login: PBKDF2 password hashes, CSRF tokens in the signed session, rate limits."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ ITERATIONS = 600_000
 
 
 def hash_password(password: str, iterations: int = ITERATIONS, salt: str | None = None) -> str:
-    """`pbkdf2_sha256$<iterations>$<salt>$<base64 hash>`, the value of HOWARDSHOME_EDITOR_PASSWORD_HASH."""
+    """`pbkdf2_sha256$<iterations>$<salt>$<base64>`: HOWARDSHOME_EDITOR_PASSWORD_HASH."""
     salt = salt or secrets.token_urlsafe(16)
     digest = hashlib.pbkdf2_hmac("sha256", password.encode(), salt.encode(), iterations)
     return f"{ALGORITHM}${iterations}${salt}${base64.b64encode(digest).decode()}"

@@ -1,4 +1,4 @@
-"""What an editor did in the portal (hide, correct themes): shown to editors, and it dates the data."""
+"""What an editor did in the portal (hide, correct themes): shown to editors; dates the data."""
 
 from __future__ import annotations
 

@@ -13,7 +13,11 @@ from models.export import article_dict
 from portal import queries
 from portal.routes.common import article_filter, cached, facets, make_cursor, session
 
-router = APIRouter(prefix="/api", tags=["api"])
+router = APIRouter(
+    prefix="/api",
+    tags=["api"],
+    responses={400: {"description": "Ongeldige invoer, zoals een onbekende cursor"}},
+)
 
 
 class ArticleOut(BaseModel):

@@ -69,7 +69,10 @@ Slug = Annotated[str | None, Query(max_length=100, pattern=OPTIONAL_SLUG)]
 def article_filter(
     theme: Annotated[
         list[str], Query(description="Themaslug; herhaal voor artikelen met al deze thema's",
-                         max_length=10)
+                         max_length=10,
+                         # documents what the loop below enforces (checked by schemathesis)
+                         json_schema_extra={"items": {"type": "string", "maxLength": 100,
+                                                      "pattern": OPTIONAL_SLUG}})
     ] = [],  # noqa: B006 - FastAPI copies defaults
     axis: Annotated[
         str | None, Query(description="As: transitie of sturing", pattern=r"^(transitie|sturing)?$")

@@ -37,8 +37,8 @@ def _client(request: Request) -> str:
 
 @router.get("/inloggen")
 def login_form(request: Request, db: Session = Depends(session)):
-    return _page(request, "login.html", {"error": None,
-                 "configured": bool(request.app.state.settings.editor_password_hash)}, db)  # fmt: skip
+    configured = bool(request.app.state.settings.editor_password_hash)
+    return _page(request, "login.html", {"error": None, "configured": configured}, db)
 
 
 @router.post("/inloggen")
@@ -108,7 +108,8 @@ def edit_article(request: Request, article_id: int = ArticleId, db: Session = De
         db.scalars(select(ThemeCorrection).where(ThemeCorrection.article_id == article_id))
     )
     return _page(request, "editor_article.html", {"article": article, "corrections": corrections,
-                 "current": {t.theme_slug for t in article.themes}, "saved": request.query_params.get("ok")},
+                 "current": {t.theme_slug for t in article.themes},
+                 "saved": request.query_params.get("ok")},
                  db)  # fmt: skip
 
 

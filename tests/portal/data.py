@@ -1,4 +1,4 @@
-"""A small, known portal database written through the real store (so search is indexed as by a crawl)."""
+"""A small, known portal database, written through the real store (which indexes search)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ SOURCES = [
            region="gemeente-utrecht", province="provincie-utrecht"),
     Source(id="zeeland", name="Provincie Zeeland", url="https://www.zeeland.nl/", type="provincie",
            region="provincie-zeeland", province="provincie-zeeland"),
-    Source(id="bzk", name="Ministerie van BZK", url="https://www.rijksoverheid.nl/", type="ministerie"),
+    Source(id="bzk", name="Ministerie van BZK", url="https://www.rijksoverheid.nl/",
+           type="ministerie"),
 ]  # fmt: skip
 REGIONS = {
     "utrecht": {"slug": "gemeente-utrecht", "name": "Utrecht", "kind": "gemeente",

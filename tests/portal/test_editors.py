@@ -1,4 +1,4 @@
-"""Editors: hashed-password login with CSRF and rate limiting, source health, corrections, hiding."""
+"""Editors: hashed-password login, CSRF, rate limiting, source health, corrections, hiding."""
 
 from __future__ import annotations
 
@@ -101,7 +101,8 @@ def test_theme_correction_is_stored_shown_and_survives_a_retag(portal, db_url):
         stored = {(c.theme_slug, c.action) for c in session.query(ThemeCorrection)}
         assert stored == {("burger-en-participatie", "add"), ("sociaal-domein", "remove")}
         replace_tags(session, article, SimpleNamespace(
-            themes=[{"slug": "sociaal-domein", "score": 9.0}, {"slug": "energietransitie", "score": 5.0}],
+            themes=[{"slug": "sociaal-domein", "score": 9.0},
+                    {"slug": "energietransitie", "score": 5.0}],
             regions=[]))  # fmt: skip
     engine.dispose()
     client.app.state.responses.clear()  # a retag is not a crawl: drop cached pages

@@ -17,7 +17,8 @@ def parse(client, url):
 def test_every_kind_of_feed_parses_in_both_formats(portal):
     client, ids, _ = portal
     for path in ("/feeds/all", "/feeds/themes/energietransitie", "/feeds/sources/utrecht",
-                 "/feeds/regions/provincie-utrecht", "/feeds/regions/gemeente-utrecht"):  # fmt: skip
+                 "/feeds/regions/provincie-utrecht",
+                 "/feeds/regions/gemeente-utrecht"):  # fmt: skip
         rss_response, rss = parse(client, path + ".xml")
         atom_response, atom = parse(client, path + ".atom")
         assert rss.version == "rss20" and atom.version == "atom10"

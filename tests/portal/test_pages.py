@@ -1,4 +1,4 @@
-"""Pages over HTTP: filters that combine, keyset pagination, Dutch search, escaping, the overview."""
+"""Pages over HTTP: combined filters, keyset pages, Dutch search, escaping, the overview."""
 
 from __future__ import annotations
 
@@ -130,7 +130,8 @@ def test_article_page_explains_themes_and_links_related(portal):
 def test_sources_page_lists_type_region_and_month_counts(portal):
     client, _, _ = portal
     page = doc(client.get("/sources"))
-    rows = {r.cssselect("td")[0].text_content().strip(" ↗"): [c.text_content() for c in r.cssselect("td")]
+    rows = {r.cssselect("td")[0].text_content().strip(" ↗"):
+            [c.text_content() for c in r.cssselect("td")]
             for r in page.cssselect("table.sources tbody tr")}  # fmt: skip
     assert rows["Gemeente Utrecht"][1] == "gemeente"
     assert rows["Gemeente Utrecht"][2] == "gemeente-utrecht"
@@ -155,7 +156,8 @@ def test_overview_cells_link_to_lists_with_the_same_count(portal):
 
 def test_bad_parameters_are_4xx_in_dutch_never_500(portal):
     client, _, _ = portal
-    for url in ("/?from=2024-02-31", "/?theme=Bad Slug", "/?cursor=nope", "/?cursor=9999-12-31T23:59:59-23:59_1",
+    for url in ("/?from=2024-02-31", "/?theme=Bad Slug", "/?cursor=nope",
+                "/?cursor=9999-12-31T23:59:59-23:59_1",
                 "/?page=0", "/?sort=random", "/articles/99999999999999999999", "/?q=" + "a" * 500,
                 "/?region=%00", "/themes/energietransitie?to=0001-01-01"):  # fmt: skip
         response = client.get(url)
