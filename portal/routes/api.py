@@ -16,8 +16,9 @@ from portal.routes.common import article_filter, cached, facets, make_cursor, se
 router = APIRouter(
     prefix="/api",
     tags=["api"],
-    responses={400: {"description": "Ongeldige invoer, zoals een onbekende cursor"}},
-)
+    responses={400: {"description": "Ongeldige invoer, zoals een onbekende cursor"},
+               404: {"description": "Niet gevonden"}},
+)  # fmt: skip
 
 
 class ArticleOut(BaseModel):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Annotated
@@ -15,6 +16,7 @@ from portal import cache, queries
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 OPTIONAL_SLUG = r"^([a-z0-9]+(?:-[a-z0-9]+)*)?$"
+NOT_XML = re.compile("[\x00-\x1f\x7f\ud800-\udfff\ufffe\uffff]")
 OPTIONAL_DATE = r"^(\d{4}-\d{2}-\d{2})?$"
 EARLIEST = date(1990, 1, 1)
 LATEST = date(2100, 12, 31)
@@ -104,7 +106,8 @@ def article_filter(
             )  # fmt: skip
         if slug not in slugs:
             slugs.append(slug)
-    query = (q or "").replace("\x00", " ").strip() or None
+    # Control characters mean nothing in a query and cannot appear in XML (feeds echo q).
+    query = NOT_XML.sub(" ", q or "").strip() or None
     return queries.ArticleFilter(
         themes=slugs,
         axis=axis or None,
