@@ -15,11 +15,12 @@ $(STAMP): pyproject.toml
 install: $(STAMP) browser
 
 # The browser tests drive Debian's chromium through Playwright (never `playwright install`);
-# the deployment test runs Debian's docker-compose against docker-compose.yml.
-SYSTEM_PACKAGES := chromium docker-compose
+# the deployment test runs Debian's docker-compose against docker-compose.yml; bench/load.py
+# drives the portal with wrk.
+SYSTEM_PACKAGES := chromium docker-compose wrk
 
 browser:
-	@{ command -v chromium && command -v docker-compose; } >/dev/null 2>&1 || { \
+	@{ command -v chromium && command -v docker-compose && command -v wrk; } >/dev/null 2>&1 || { \
 		if [ "$$(id -u)" = 0 ]; then apt-get install -y -q $(SYSTEM_PACKAGES) || { apt-get update -q && apt-get install -y -q $(SYSTEM_PACKAGES); }; \
 		elif command -v sudo >/dev/null 2>&1; then sudo -n apt-get install -y -q $(SYSTEM_PACKAGES); fi; \
 	} || echo "warning: $(SYSTEM_PACKAGES) not installed; their tests skip (and fail in CI)"
