@@ -214,6 +214,8 @@ class RegionMatcher:
 
 def _capitals_match(surface: str, form: str) -> bool:
     """Every word capitalised in the register's form is capitalised in the text too."""
+    if surface == form:
+        return True
     if surface.isupper() and len(surface) > 3:
         return True  # headline in capitals
     for got, want in zip(surface.split(), form.split(), strict=False):

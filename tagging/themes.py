@@ -117,6 +117,16 @@ class ThemeMatcher:
     def find(self, text: str, field: str, folded: str | None = None) -> list[tuple[Entry, Match]]:
         """Every term occurrence in one field, before suppression and scoring (folded: the
         text already folded, when the caller has it)."""
+        rank = 0 if field == "title" else 1
+        return [
+            (entry, Match(entry.term, field, start, -neg_end, text[start:-neg_end]))
+            for _, start, neg_end, _, entry in self._hits(text, rank, folded)
+        ]
+
+    def _hits(self, text: str, rank: int, folded: str | None = None) -> list[tuple]:
+        """find() as plain tuples (rank, start, -end, sequence, entry): rank 0 is the title,
+        1 the text. Tuples sort in C by field, start and longest first, and Match objects are
+        made only for the few hits that end up explaining a tag."""
         if folded is None:
             folded = fold(text)
         words, cleaned = _words(folded)
@@ -126,6 +136,7 @@ class ThemeMatcher:
         joined = " " + " ".join(stems) + " "
         spans: _Spans | list[tuple[int, int]] = []  # token offsets, made on the first match only
         found = []
+        counted = counted_to = 0
         for last, (key_len, padded, entries) in self.automaton.iter(joined):
             end = last + 1
             start = end - key_len
@@ -159,8 +170,14 @@ class ThemeMatcher:
                     if cleaned is not None
                     else list(map(_span, TOKEN.finditer(folded)))
                 )
-            # Token index = spaces before the position, minus the leading one (C-level count).
-            first = joined.count(" ", 0, start) - 1
+            # Token index = spaces before the position, minus the leading one; counted on from
+            # the previous hit (hits come in order of their end, nearly always of their start).
+            if start >= counted_to:
+                counted += joined.count(" ", counted_to, start)
+            else:
+                counted = joined.count(" ", 0, start)
+            counted_to = start
+            first = counted - 1
             final = first + joined.count(" ", start, end)
             if first != final and not _only_spaces(folded, spans, first, final):
                 continue
@@ -173,11 +190,10 @@ class ThemeMatcher:
             stop = (
                 final_span[1] if inflected else min(final_span[0] + (end - final_at), final_span[1])
             )
-            surface = text[begin:stop]
             for entry in fits:
-                if entry.surface is not None and not _same_caps(surface, entry.surface):
+                if entry.surface is not None and not _same_caps(text[begin:stop], entry.surface):
                     continue
-                found.append((entry, Match(entry.term, field, begin, stop, surface)))
+                found.append((rank, begin, -stop, len(found), entry))
         return found
 
     def score(
@@ -190,46 +206,51 @@ class ThemeMatcher:
         """Themes whose score reaches their threshold, highest score first (folded: title and
         text already folded)."""
         folded_title, folded_text = folded or (None, None)
-        found = _longest_across_themes(
-            self.find(title, "title", folded_title) + self.find(text, "text", folded_text)
-        )
-        if not found:
+        hits = self._hits(title, 0, folded_title) if title else []
+        offset = len(hits)
+        hits += [
+            (1, start, neg_end, seq + offset, entry)
+            for _, start, neg_end, seq, entry in self._hits(text, 1, folded_text)
+        ]
+        if not hits:
             return []
-        by_theme: dict[int, list[tuple[Entry, Match]]] = {}
-        for entry, match in found:
-            by_theme.setdefault(entry.theme, []).append((entry, match))
+        hits = _longest_across_themes(hits)
+        by_theme: dict[int, list[tuple]] = {}
+        for hit in hits:
+            by_theme.setdefault(hit[4].theme, []).append(hit)
         factor = _threshold_factor(len(text))
         hinted = set(source_themes)
         tags = []
         title_factor = self.title_factor
+        fields = (title, text)
         for theme, items in by_theme.items():
             # Most themes have a context word or two: skip them before the finer work.
             bound = hinted_prior = self.source_prior if self.slugs[theme] in hinted else 0.0
             has_term = False
-            for entry, _ in items:
+            for hit in items:
+                entry = hit[4]
                 bound += entry.weight
                 has_term = has_term or entry.kind == "term"
-            if not has_term or hinted_prior + (bound - hinted_prior) * title_factor < (
-                self.thresholds[theme] * factor
-            ):
+            needed = self.thresholds[theme] * factor
+            if not has_term or hinted_prior + (bound - hinted_prior) * title_factor < needed:
                 continue
             kept = _suppress(items)
-            if not any(e.kind == "term" for e, _ in kept):
+            if not any(hit[4].kind == "term" for hit in kept):
                 continue
-            score = 0.0
-            per_term: dict[str, list[tuple[Entry, Match]]] = {}
-            for entry, match in kept:
-                per_term.setdefault(entry.term, []).append((entry, match))
+            score = hinted_prior
+            per_term: dict[str, list[tuple]] = {}
+            for hit in kept:
+                per_term.setdefault(hit[4].term, []).append(hit)
             for occurrences in per_term.values():
-                weight = occurrences[0][0].weight
-                best = max(self.title_factor if m.field == "title" else 1.0 for _, m in occurrences)
+                weight = occurrences[0][4].weight
+                best = title_factor if any(h[0] == 0 for h in occurrences) else 1.0
                 score += weight * best + weight * 0.25 * min(len(occurrences) - 1, 4)
-            slug = self.slugs[theme]
-            if slug in hinted:
-                score += self.source_prior
-            if score >= self.thresholds[theme] * factor:
-                matches = sorted((m for _, m in kept), key=lambda m: (m.field != "title", m.start))
-                tags.append(ThemeTag(slug, round(score, 3), matches))
+            if score >= needed:
+                matches = [
+                    Match(e.term, _FIELDS[r], st, -ne, fields[r][st:-ne])
+                    for r, st, ne, _, e in sorted(kept)
+                ]
+                tags.append(ThemeTag(self.slugs[theme], round(score, 3), matches))
         tags.sort(key=lambda t: (-t.score, self.slugs.index(t.slug)))
         if tags:
             floor = tags[0].score * self.relative
@@ -240,6 +261,7 @@ class ThemeMatcher:
 
 
 _span = re.Match.span
+_FIELDS = ("title", "text")
 # Everything but a-z and 0-9 becomes a space: str.translate has a fast path for ASCII text.
 _CLEAN = {c: " " for c in range(128) if not ("a" <= chr(c) <= "z" or "0" <= chr(c) <= "9")}
 
@@ -289,24 +311,25 @@ def _same_caps(surface: str, expected: str) -> bool:
     return [c for c in surface if c.isalnum()] == [c for c in expected if c.isalnum()]
 
 
-def _suppress(items: list[tuple[Entry, Match]]) -> list[tuple[Entry, Match]]:
-    """Drop matches overlapped by a negative term, inside a longer match, or repeated."""
-    negatives = [(m.field, m.start, m.end) for e, m in items if e.kind == "negative"]
-    positives = sorted(
-        ((e, m) for e, m in items if e.kind != "negative"),
-        key=lambda em: (em[1].field, em[1].start, -em[1].end),
-    )
-    kept: list[tuple[Entry, Match]] = []
-    cover = ("", -1)  # field and furthest end of the matches kept so far
-    for entry, match in positives:
-        if any(f == match.field and s < match.end and match.start < e for f, s, e in negatives):
+def _suppress(items: list[tuple]) -> list[tuple]:
+    """Drop hits overlapped by a negative term, inside a longer hit, or repeated."""
+    negatives = [(h[0], h[1], -h[2]) for h in items if h[4].kind == "negative"]
+    kept: list[tuple] = []
+    field, reach = -1, -1  # field and furthest end of the hits kept so far
+    for hit in sorted(items):
+        rank, start, end, entry = hit[0], hit[1], -hit[2], hit[4]
+        if entry.kind == "negative":
             continue
-        if cover[0] == match.field and match.end <= cover[1]:
-            continue  # inside a longer (or the same) match
-        kept.append((entry, match))
-        cover = (match.field, max(match.end, cover[1]) if cover[0] == match.field else match.end)
-    has_term = any(e.kind == "term" for e, _ in kept)
-    return [(e, m) for e, m in kept if has_term or e.kind != "context"]
+        if negatives and any(f == rank and s < end and start < e for f, s, e in negatives):
+            continue
+        if field == rank and end <= reach:
+            continue  # inside a longer (or the same) hit
+        kept.append(hit)
+        reach = max(end, reach) if field == rank else end
+        field = rank
+    if any(h[4].kind == "term" for h in kept):
+        return kept
+    return [h for h in kept if h[4].kind != "context"]
 
 
 def _drop_passing(tags: list[ThemeTag], text: str) -> list[ThemeTag]:
@@ -329,26 +352,26 @@ def _drop_passing(tags: list[ThemeTag], text: str) -> list[ThemeTag]:
     return kept
 
 
-def _longest_across_themes(found: list[tuple[Entry, Match]]) -> list[tuple[Entry, Match]]:
-    """Drop a match lying inside a longer match of another theme: "algemene uitkering" is
+def _longest_across_themes(hits: list[tuple]) -> list[tuple]:
+    """Drop a hit lying inside a longer hit of another theme: "algemene uitkering" is
     municipal finance, so its "uitkering" must not count for the social domain."""
-    if len(found) < 2:
-        return found
-    ordered = sorted(found, key=lambda em: (em[1].field, em[1].start, -em[1].end))
+    if len(hits) < 2:
+        return hits
     kept = []
-    field, start, end, theme = "", -1, -1, -1
-    for entry, match in ordered:
+    field, start, end, theme = -1, -1, -1, -1
+    for hit in sorted(hits):
+        rank, h_start, h_end, entry = hit[0], hit[1], -hit[2], hit[4]
         if entry.kind != "negative":
             if (
-                match.field == field
-                and match.end <= end
+                rank == field
+                and h_end <= end
                 and theme != entry.theme
-                and (match.start, match.end) != (start, end)
+                and (h_start, h_end) != (start, end)
             ):
                 continue
-            if match.field != field or match.end > end:
-                field, start, end, theme = match.field, match.start, match.end, entry.theme
-        kept.append((entry, match))
+            if rank != field or h_end > end:
+                field, start, end, theme = rank, h_start, h_end, entry.theme
+        kept.append(hit)
     return kept
 
 
