@@ -22,14 +22,15 @@ class Crawl:
 
     def __init__(self, env: dict[str, str], sources: Path, out: Path):
         self.out = out
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "cli", "crawl", "--sources", str(sources)],
-            env=env,
-            cwd=str(ROOT),
-            stdout=open(out, "w"),  # noqa: SIM115 - closed with the process
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        with open(out, "w") as sink:  # the child keeps its own copy of the descriptor
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "cli", "crawl", "--sources", str(sources)],
+                env=env,
+                cwd=str(ROOT),
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
 
     def kill_when(self, condition: Callable[[], bool], timeout: float = 120) -> None:
         """SIGKILL the whole crawl the moment `condition` holds; fails if the crawl ended first."""
