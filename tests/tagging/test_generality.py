@@ -1,0 +1,103 @@
+"""Matcher rules that keep precision on long, real press releases (found with unseen.jsonl):
+passing mentions, compound boundaries, overlaps between themes, city or province, water boards,
+and the fast token offsets they rely on."""
+
+import random
+import re
+
+import pytest
+
+from tagging.text import TOKEN, fold
+from tagging.themes import _Spans, _words
+
+ROUND_UP = (
+    "De gemeenteraad van Meppel heeft donderdag een volle agenda afgewerkt. De raad stemde in "
+    "met de aanleg van een fietstunnel onder het spoor. Een motie over parkeren haalde geen "
+    "meerderheid. Ook kwam er krediet voor de renovatie van het stadhuis, met zonnepanelen en "
+    "betere isolatie. De volgende vergadering is op 9 april."
+)
+
+
+def themes(tagger, title, text):
+    return tagger.tag(title, text).theme_slugs()
+
+
+def test_one_sentence_in_a_long_article_is_a_passing_mention(tagger):
+    assert "energietransitie" not in themes(tagger, "Raadsvergadering: de besluiten", ROUND_UP)
+
+
+def test_the_same_sentence_counts_in_the_title_or_in_a_short_item(tagger):
+    sentence = "Het stadhuis krijgt zonnepanelen en betere isolatie."
+    assert "energietransitie" in themes(tagger, "Zonnepanelen op het stadhuis", ROUND_UP)
+    assert "energietransitie" in themes(tagger, "Nieuws", sentence + " Dat is goed nieuws.")
+
+
+def test_a_theme_named_in_two_sentences_is_no_passing_mention(tagger):
+    text = ROUND_UP.replace("De volgende", "De warmtepomp in het stadhuis volgt later. De volgende")
+    assert "energietransitie" in themes(tagger, "Raadsvergadering: de besluiten", text)
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        # "formatie" must not be found inside "informatie": no compound starts with "in"
+        ("Meer informatie over de informatiebeveiliging staat online.", "bestuur-en-governance"),
+        # "algemene uitkering" is the municipal fund, its "uitkering" no social benefit
+        ("De algemene uitkering uit het gemeentefonds daalt.", "sociaal-domein"),
+    ],
+)
+def test_words_inside_other_words_do_not_count(tagger, text, absent):
+    assert absent not in themes(tagger, "Nieuws", text)
+
+
+@pytest.mark.parametrize(
+    ("title", "text", "expected"),
+    [
+        ("Nieuws", "Provinciale Staten van Utrecht stemden in.", {"provincie-utrecht"}),
+        (
+            "Nieuws",
+            "De provincies Utrecht, Zuid-Holland en Noord-Holland werken samen.",
+            {"provincie-utrecht", "provincie-zuid-holland", "provincie-noord-holland"},
+        ),
+        (
+            "Nieuws",
+            "Netbeheer in Flevoland en Utrecht loopt vast.",
+            {"provincie-flevoland", "provincie-utrecht"},
+        ),
+        ("Nieuws", "In Oost-Groningen krimpt de bevolking.", {"provincie-groningen"}),
+        (
+            "Burgerberaad Groningen adviseert",
+            "Het advies ging naar de provincie Groningen.",
+            {"provincie-groningen"},
+        ),
+        (
+            "Nieuws",
+            "De stad Groningen groeit, de provincie Groningen krimpt.",
+            {"gemeente-groningen", "provincie-groningen"},
+        ),
+        (
+            "Utrecht sluit wijk af van het gas",
+            "In de Utrechtse wijk Overvecht.",
+            {"gemeente-utrecht"},
+        ),
+        ("Nieuws", "Gemeenten in de regio Rivierenland werken samen.", set()),
+        ("Nieuws", "Waterschap Rivierenland versterkt de dijk.", {"waterschap-rivierenland"}),
+    ],
+)
+def test_city_or_province_and_water_boards(tagger, title, text, expected):
+    named = {r.slug for r in tagger.tag(title, text).regions if r.matches}
+    assert named == expected
+
+
+def test_token_offsets_match_the_regex():
+    rng = random.Random(3)
+    alphabet = "ab c,.-  'x9\nÉé€“”"
+    for _ in range(3000):
+        folded = fold("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))))
+        words, cleaned = _words(folded)
+        spans = [m.span() for m in TOKEN.finditer(folded)]
+        assert words == [folded[a:b] for a, b in spans]
+        if cleaned is not None and words:
+            offsets = _Spans(cleaned)
+            assert [offsets[i] for i in range(len(words))] == spans
+    assert re.fullmatch(r"[a-z ]*", _words(fold("Één—twee"))[1] or "")
