@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 import ahocorasick  # noqa: E402
 
 from models.taxonomy import load_taxonomy  # noqa: E402
-from tagging import Tagger  # noqa: E402
+from tagging import Tagger, load_regions  # noqa: E402
 from tagging.evaluate import load_items  # noqa: E402
 from tagging.text import fold  # noqa: E402
 
@@ -46,13 +46,17 @@ def make_articles(count: int, size: int, mix: str, seed: int = 7) -> list[tuple[
     return articles
 
 
-def reference_automaton(tagger: Tagger) -> ahocorasick.Automaton:
-    """Every key of the tagger's two automata in one, with no checks or scoring behind it."""
+def reference_automaton(taxonomy) -> ahocorasick.Automaton:
+    """Every term of the taxonomy and every region name and alias, folded, in one automaton:
+    the least a dictionary tagger must look for, with no checks or scoring behind it. Built from
+    the editorial data, not the tagger's internals, so it stays the same as the matcher changes."""
     automaton = ahocorasick.Automaton()
-    for key in tagger.themes.automaton.keys():
-        automaton.add_word(key.strip(), 1)
-    for key in tagger.region_matcher.automaton.keys():
-        automaton.add_word(key, 1)
+    for theme in taxonomy.themes:
+        for term in [*theme.terms, *theme.context_terms, *theme.negative_terms]:
+            automaton.add_word(fold(term), 1)
+    for region in load_regions():
+        for name in (region.name, *region.aliases):
+            automaton.add_word(fold(name.lstrip("?")), 1)
     automaton.make_automaton()
     return automaton
 
@@ -65,9 +69,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5, help="alternations of the two passes")
     args = parser.parse_args()
     started = time.perf_counter()
-    tagger = Tagger.from_taxonomy(load_taxonomy(ROOT / "themes.yaml"))
+    taxonomy = load_taxonomy(ROOT / "themes.yaml")
+    tagger = Tagger.from_taxonomy(taxonomy)
     build = time.perf_counter() - started
-    reference = reference_automaton(tagger)
+    reference = reference_automaton(taxonomy)
     articles = make_articles(args.articles, args.size, args.mix)
     for title, text in articles[:200]:
         tagger.tag(title, text)  # warm the stem cache as a long retag would

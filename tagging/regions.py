@@ -17,7 +17,7 @@ from pathlib import Path
 import ahocorasick
 
 from tagging.model import Match
-from tagging.text import fold, fold_case_kept
+from tagging.text import clean, fold, fold_case_kept
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,10 @@ class RegionMatcher:
 
         def add(form: str, region: int, ambiguous: bool) -> None:
             kept = fold_case_kept(form)
-            patterns.setdefault(fold(form), []).append(_Pattern(region, ambiguous, kept))
+            # Keyed by the cleaned form between spaces: found over the cleaned text, a key
+            # matches whole words only ("ede" never inside "bedenken").
+            key = f" {clean(fold(form))} "
+            patterns.setdefault(key, []).append(_Pattern(region, ambiguous, kept))
 
         for i, region in enumerate(regions):
             ambiguous_names = {a[1:] for a in region.aliases if a.startswith("?")}
@@ -124,13 +127,10 @@ class RegionMatcher:
         if folded is None:
             folded = fold(text)
         candidates = []
-        for last, (length, patterns) in self.automaton.iter(folded):
-            end = last + 1
-            start = end - length
-            if start > 0 and folded[start - 1].isalnum():
-                continue
-            if end < len(folded) and folded[end].isalnum():
-                continue
+        # Offsets: the padded text has one space in front, keys a space on either side.
+        for last, (length, patterns) in self.automaton.iter(f" {clean(folded)} "):
+            start = last - length + 1
+            end = last - 1
             surface = fold_case_kept(text[start:end])
             for pattern in patterns:
                 if _capitals_match(surface, pattern.form):

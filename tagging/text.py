@@ -38,6 +38,19 @@ def fold(text: str) -> str:
     return _NON_ASCII.sub(lambda m: _FOLD.get(ord(m.group()), m.group()), lowered)
 
 
+# Everything but a-z and 0-9 becomes a space: str.translate has a fast path for ASCII text.
+_CLEAN = {c: " " for c in range(128) if not ("a" <= chr(c) <= "z" or "0" <= chr(c) <= "9")}
+_NON_WORD = re.compile(r"[^a-z0-9]")
+
+
+def clean(folded: str) -> str:
+    """A folded text with every character outside TOKEN's [a-z0-9] blanked (same length):
+    its split() is TOKEN.findall, and names padded with spaces match only as whole words."""
+    if folded.isascii():
+        return folded.translate(_CLEAN)
+    return _NON_WORD.sub(" ", folded)
+
+
 def fold_case_kept(text: str) -> str:
     """Strip diacritics but keep capitals (same length), for case-sensitive name checks."""
     if text.isascii():

@@ -19,7 +19,7 @@ import ahocorasick
 
 from models.taxonomy import Taxonomy, TermOptions
 from tagging.model import Match, ThemeTag
-from tagging.text import TOKEN, Stemmer, fold
+from tagging.text import TOKEN, Stemmer, clean, fold
 
 # What may follow a stem inside a token without making it another word.
 INFLECTIONS = frozenset(
@@ -134,7 +134,7 @@ class ThemeMatcher:
             return []
         stems = self.stemmer.stems(words)
         joined = " " + " ".join(stems) + " "
-        spans: _Spans | list[tuple[int, int]] = []  # token offsets, made on the first match only
+        spans: _Spans | list = []  # token offsets, made on the first match only
         found = []
         counted = counted_to = 0
         for last, (key_len, padded, entries) in self.automaton.iter(joined):
@@ -165,11 +165,7 @@ class ThemeMatcher:
             if not fits:
                 continue
             if not spans:
-                spans = (
-                    _Spans(cleaned)
-                    if cleaned is not None
-                    else list(map(_span, TOKEN.finditer(folded)))
-                )
+                spans = _Spans(cleaned)
             # Token index = spaces before the position, minus the leading one; counted on from
             # the previous hit (hits come in order of their end, nearly always of their start).
             if start >= counted_to:
@@ -260,19 +256,12 @@ class ThemeMatcher:
         return tags
 
 
-_span = re.Match.span
 _FIELDS = ("title", "text")
-# Everything but a-z and 0-9 becomes a space: str.translate has a fast path for ASCII text.
-_CLEAN = {c: " " for c in range(128) if not ("a" <= chr(c) <= "z" or "0" <= chr(c) <= "9")}
-
-
-def _words(folded: str) -> tuple[list[str], str | None]:
-    """The word tokens of a folded text ([a-z0-9]+), and for ASCII text the text with every
-    other character blanked (same length), from which _Spans finds token offsets."""
-    if folded.isascii():
-        cleaned = folded.translate(_CLEAN)
-        return cleaned.split(), cleaned
-    return TOKEN.findall(folded), None
+def _words(folded: str) -> tuple[list[str], str]:
+    """The word tokens of a folded text ([a-z0-9]+), and the text with every other character
+    blanked (same length), from which _Spans finds token offsets."""
+    cleaned = clean(folded)
+    return cleaned.split(), cleaned
 
 
 class _Spans:
