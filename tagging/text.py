@@ -84,6 +84,13 @@ class Stemmer:
     def __setstate__(self, state: dict) -> None:
         self.__init__(state["_limit"])
 
+    def joined(self, words: list[str]) -> str:
+        """The stems joined by single spaces, with a space at either end."""
+        try:  # a long run meets few new words: one C-level pass over the cache
+            return " " + " ".join(map(self._cache.__getitem__, words)) + " "
+        except KeyError:
+            return " " + " ".join(self.stems(words)) + " "
+
     def stems(self, words: list[str]) -> list[str]:
         cache = self._cache
         stems = list(map(cache.get, words))

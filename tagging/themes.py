@@ -132,8 +132,7 @@ class ThemeMatcher:
         words, cleaned = _words(folded)
         if not words:
             return []
-        stems = self.stemmer.stems(words)
-        joined = " " + " ".join(stems) + " "
+        joined = self.stemmer.joined(words)
         spans: _Spans | list = []  # token offsets, made on the first match only
         found = []
         counted = counted_to = 0
