@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import zlib
 
 from scrapy import exceptions as exc
 from scrapy.exceptions import IgnoreRequest
@@ -19,6 +20,10 @@ def describe(failure) -> str:
         status = value.response.status
         retry_after = value.response.headers.get(b"Retry-After")
         extra = f" (Retry-After {retry_after.decode(errors='replace')})" if retry_after else ""
+        location = value.response.headers.get(b"Location")
+        if 300 <= status < 400 and location:  # only a redirect Scrapy refused ends up here
+            target = location.decode("latin-1")[:200]
+            return f"HTTP {status}: redirect to {target} not followed (only http and https are)"
         return f"HTTP {status}{extra}"
     # Scrapy 2.13+ wraps Twisted's errors in its own download exceptions.
     if failure.check(exc.CannotResolveHostError):
@@ -58,4 +63,6 @@ def describe(failure) -> str:
         if "DOWNLOAD_MAXSIZE" in message or "max size" in message.lower():
             return "too large: beyond the size limit once decompressed (a decompression bomb?)"
         return message
+    if failure.check(zlib.error, OSError) and "decompress" in str(value).lower():
+        return f"invalid compressed body (Content-Encoding does not match): {value}"
     return f"{type(value).__name__}: {value}"

@@ -37,6 +37,8 @@ FAULTS = {
     "leeg": "empty response",
     "binair": "not a feed",
     "weigert": "connection refused",
+    "kapotte-gzip": "invalid compressed body",
+    "naar-bestand": "redirect to file:///etc/passwd not followed",
 }
 
 SITES = HEALTHY + list(FAULTS)
@@ -219,6 +221,11 @@ def build(bases: dict[str, str]) -> Web:
     )
     web["leeg"] = only_feed(Route(b"", content_type="application/rss+xml"))
     web["binair"] = only_feed(Route(bytes(range(256)) * 8, content_type="application/rss+xml"))
+    web["kapotte-gzip"] = only_feed(
+        Route(b"\x1f\x8b\x08\x00garbage-not-deflate" * 20, content_type="application/rss+xml",
+              headers={"Content-Encoding": "gzip"})
+    )  # fmt: skip
+    web["naar-bestand"] = only_feed(Route(status=302, headers={"Location": "file:///etc/passwd"}))
     web["weigert"] = {}  # its base URL points at a port nothing listens on; see sources_yaml
     return web
 
