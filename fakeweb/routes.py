@@ -12,7 +12,8 @@ class Route:
     `behaviour` picks a fault: "" (plain), "slow" (sleeps `delay` seconds before answering),
     "reset" (closes the connection without answering), "huge" (streams `size` bytes of HTML),
     "bomb" (a gzip body that inflates to `size` bytes), "redirect-loop", "throttle-once" (the
-    first request gets 429 with Retry-After `delay` seconds, later ones the route).
+    first request gets 429 with Retry-After `delay` seconds, later ones the route), "truncate"
+    (announces twice the body's length, sends the body and closes the connection).
     """
 
     body: bytes | str = b""

@@ -119,6 +119,16 @@ class _Handler(BaseHTTPRequestHandler):
             return
         body = route.body_bytes()
         headers = dict(route.headers)
+        if route.behaviour == "truncate":  # promise twice the body, send it, hang up
+            self._log(route.status)
+            self.send_response(route.status)
+            self.send_header("Content-Type", route.content_type)
+            self.send_header("Content-Length", str(2 * len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            self.wfile.flush()
+            self.close_connection = True
+            return
         if route.behaviour == "bomb":
             body = gzip.compress(b"<html><body>" + b" " * route.size + b"</body></html>", 9)
             headers["Content-Encoding"] = "gzip"

@@ -39,6 +39,9 @@ FAULTS = {
     "weigert": "connection refused",
     "kapotte-gzip": "invalid compressed body",
     "naar-bestand": "redirect to file:///etc/passwd not followed",
+    "afgekapt": "truncated",
+    "robots-nee": "blocked by robots.txt",
+    "onderhoud": "HTTP 503 (Retry-After Wed, 01 Jan 2099 00:00:00 GMT)",
 }
 
 SITES = HEALTHY + list(FAULTS)
@@ -226,6 +229,20 @@ def build(bases: dict[str, str]) -> Web:
               headers={"Content-Encoding": "gzip"})
     )  # fmt: skip
     web["naar-bestand"] = only_feed(Route(status=302, headers={"Location": "file:///etc/passwd"}))
+    web["afgekapt"] = only_feed(
+        Route(
+            _feed_of("gezond", bases, ["energie"])[1],
+            content_type="application/rss+xml",
+            behaviour="truncate",
+        )
+    )
+    web["robots-nee"] = {
+        "/robots.txt": Route("User-agent: *\nDisallow: /\n", content_type="text/plain"),
+        "/nieuws.rss": Route(_feed_of("gezond", bases, ["klimaat"])[1]),
+    }
+    web["onderhoud"] = only_feed(
+        Route("Onderhoud", status=503, headers={"Retry-After": "Wed, 01 Jan 2099 00:00:00 GMT"})
+    )
     web["weigert"] = {}  # its base URL points at a port nothing listens on; see sources_yaml
     return web
 
