@@ -1,8 +1,10 @@
 """Portal latency at real size: p50/p95/p99 per page kind next to a fixed page of the same app.
 
-Run: .venv/bin/python bench/portal.py [--db URL] [--articles 200000] [--clients 8]
+Run: .venv/bin/python bench/portal.py [--db URL] [--articles 200000] [--clients 8] [--reseed]
 
-Seeds the database with `howardshome seed` when it holds fewer articles than --articles, starts the
+Reuses the named database (default `hh_bench`) across runs: it seeds it with `howardshome seed`
+only when it holds fewer articles than --articles (--reseed drops and recreates it first), then
+brings its schema up to date and refreshes the planner's statistics. Starts the
 portal with uvicorn (httptools, --workers 2) plus one extra route, /_bench/fixed, returning a fixed
 14 KB page, then drives it with concurrent keep-alive clients:
 
@@ -31,7 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
-from sqlalchemy import create_engine, func, select  # noqa: E402
+from sqlalchemy import create_engine, func, make_url, select, text  # noqa: E402
 
 DEFAULT_DB = "postgresql+psycopg://postgres@127.0.0.1:5432/hh_bench"
 FIXED_PAGE = (
@@ -144,6 +146,28 @@ def report(title: str, timings: dict[str, list[float]]) -> None:
         )
 
 
+def recreate(db_url: str) -> None:
+    """Drop and create the benchmark's PostgreSQL database (a fresh seed follows)."""
+    url = make_url(db_url)
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{url.database}"'))
+    admin.dispose()
+
+
+def exists(db_url: str) -> bool:
+    url = make_url(db_url)
+    if not url.drivername.startswith("postgresql"):
+        return True  # SQLite creates its file
+    admin = create_engine(url.set(database="postgres"))
+    with admin.connect() as conn:
+        found = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"),
+                            {"n": url.database})  # fmt: skip
+    admin.dispose()
+    return bool(found)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", default=os.environ.get("HOWARDSHOME_BENCH_DB", DEFAULT_DB))
@@ -151,7 +175,10 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--reseed", action="store_true", help="drop and recreate the database")
     args = parser.parse_args()
+    if args.reseed or not exists(args.db):
+        recreate(args.db)
     env = {**os.environ, "HOWARDSHOME_DATABASE_URL": args.db, "PYTHONPATH": str(ROOT),
            "HOWARDSHOME_THEMES": str(ROOT / "themes.yaml")}  # fmt: skip
     engine = create_engine(args.db)
@@ -164,8 +191,22 @@ def main() -> int:
     engine.dispose()
     if have < args.articles:
         print(f"seeding {args.articles - have} articles into {args.db} ...", flush=True)
+        started = time.perf_counter()
         subprocess.run([sys.executable, "-m", "cli", "seed", "--articles",
                         str(args.articles - have)], env=env, cwd=ROOT, check=True)  # fmt: skip
+        print(f"seeded in {time.perf_counter() - started:.0f} s")
+    if engine.dialect.name == "postgresql":
+        # Visibility map and statistics as autovacuum would leave them on a settled database
+        # (index-only scans need the first), so a run right after seeding measures the same.
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM ANALYZE"))
+            settings = conn.execute(text(
+                "SELECT name, current_setting(name) FROM pg_settings WHERE name IN "
+                "('shared_buffers', 'work_mem', 'effective_cache_size', 'random_page_cost')"
+            )).all()  # fmt: skip
+            version = conn.scalar(text("SHOW server_version"))
+        print(f"postgresql {version}: " + ", ".join(f"{n}={v}" for n, v in settings))
+        engine.dispose()
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]

@@ -17,6 +17,7 @@ from models.entities import (
     ArticleSource,
     ArticleTheme,
     CrawlRun,
+    DataVersion,
     FetchState,
     Source,
     SourceRun,
@@ -335,3 +336,14 @@ def record_source_runs(session: Session, run_id: int | None, reports: Iterable[d
                     errors=report.get("errors", [])[:50],
                 )
             )
+
+
+def bump_data_version(session: Session) -> None:
+    """Tell the portal its cached pages are stale (changes that add no article, run or action)."""
+    changed = session.execute(
+        update(DataVersion)
+        .where(DataVersion.id == 1)
+        .values(version=DataVersion.version + 1, changed_at=datetime.now(UTC))
+    ).rowcount
+    if not changed:
+        session.add(DataVersion(id=1, version=1, changed_at=datetime.now(UTC)))

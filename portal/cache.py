@@ -1,9 +1,9 @@
 """Caching until the data changes: a data version, ETag/Last-Modified, and an in-process memo.
 
-The portal's data changes when a crawl stores articles, a crawl run completes or an editor acts.
-The data version is read with three index lookups per request; pages, feeds and counts computed
-for one version are reused until it changes (or for at most MAX_AGE seconds, which bounds how
-long a `howardshome retag` can go unseen).
+The portal's data changes when a crawl stores articles, a crawl run completes, an editor acts or a
+`howardshome retag` bumps the `data_version` row. The data version is read with a few index
+lookups at most every VERSION_TTL seconds; pages, feeds and counts computed for one version are
+reused until it changes (or for at most MAX_AGE seconds).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from fastapi import Request, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from models.entities import Article, CrawlRun, EditorAction
+from models.entities import Article, CrawlRun, DataVersion, EditorAction
 
 MAX_AGE = 300.0
 MAX_ENTRIES = 2000
@@ -34,7 +34,7 @@ class Version:
 
 
 def data_version(session: Session) -> Version:
-    """One round trip: newest article, last completed run, last editor action."""
+    """One round trip: newest article, last completed run, last editor action, data_version."""
     newest = select(func.max(Article.id)).scalar_subquery()
     row = session.execute(
         select(
@@ -45,13 +45,16 @@ def data_version(session: Session) -> Version:
             .scalar_subquery(),
             select(func.max(EditorAction.id)).scalar_subquery(),
             select(func.max(EditorAction.at)).scalar_subquery(),
+            select(DataVersion.version).where(DataVersion.id == 1).scalar_subquery(),
+            select(DataVersion.changed_at).where(DataVersion.id == 1).scalar_subquery(),
         )
     ).one()
-    max_id, fetched_at, run_at, action_id, action_at = row
-    fetched_at, run_at, action_at = (_utc(v) for v in (fetched_at, run_at, action_at))
-    stamps = [s for s in (fetched_at, run_at, action_at) if s is not None]
+    max_id, fetched_at, run_at, action_id, action_at, bumps, bumped_at = row
+    bumped_at = bumped_at if bumps else None  # the row exists from the migration on
+    stamps = [_utc(v) for v in (fetched_at, run_at, action_at, bumped_at) if v is not None]
     modified = max(stamps) if stamps else datetime(2000, 1, 1, tzinfo=UTC)
-    tag = f"{max_id or 0}.{run_at.timestamp() if run_at else 0}.{action_id or 0}"
+    run_at = _utc(run_at)
+    tag = f"{max_id or 0}.{run_at.timestamp() if run_at else 0}.{action_id or 0}.{bumps or 0}"
     return Version(tag, modified.replace(microsecond=0))
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from markupsafe import Markup
+
 AMS = ZoneInfo("Europe/Amsterdam")
 MONTHS = [
     "januari", "februari", "maart", "april", "mei", "juni",
@@ -49,7 +51,16 @@ def http_url(value: str | None) -> str:
     return url if url.lower().startswith(("http://", "https://")) else ""
 
 
+def selected(options: Markup, value: str | None) -> Markup:
+    """Prerendered <option>s with the one whose value is `value` marked selected."""
+    if not value:
+        return options
+    needle = str(Markup(' value="{}">').format(value))
+    return Markup(str(options).replace(needle, needle[:-1] + " selected>", 1))
+
+
 def register(env) -> None:
+    env.filters["selected"] = selected
     env.filters["http_url"] = http_url
     env.filters["dutch_date"] = dutch_date
     env.filters["dutch_day"] = dutch_day

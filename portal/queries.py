@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select, union
 from sqlalchemy.orm import Session, aliased
 
 from models import search
@@ -25,6 +26,7 @@ from models.entities import (
 AMS = ZoneInfo("Europe/Amsterdam")
 COUNT_CAP = 1000  # counts above this read "meer dan 1.000": counting never scans everything
 SEARCH_CANDIDATES = 1000  # relevance ranks the newest this many matches of a search
+SEARCH_WINDOWS = (4000, 20000, 100000)  # a search looks at the newest N articles first
 RELATED_DAYS = 10  # related articles come from this many days either side
 
 
@@ -71,6 +73,7 @@ class ArticlePage:
     snippets: dict[int, Markup]
     has_more: bool
     no_terms: bool = False  # a search that had only stopwords
+    count: int | None = None  # matches up to COUNT_CAP + 1, when the page learnt it for free
 
 
 def day_start(day: date) -> datetime:
@@ -78,52 +81,104 @@ def day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, AMS).astimezone(UTC)
 
 
-def _filtered(session: Session, f: ArticleFilter):
-    """A SELECT of matching articles (no order, no limit) plus the search rank column or None."""
-    query = select(Article).where(Article.hidden.is_(False))
-    for slug in f.all_themes():
-        query = query.where(
-            Article.id.in_(select(ArticleTheme.article_id).where(ArticleTheme.theme_slug == slug))
-        )
+def _filtered(session: Session, f: ArticleFilter, since: datetime | None = None):
+    """A SELECT of the ids of matching articles (no order, no limit), the (sort_at, id) columns
+    to order and page it by, and SQLite's search rank column (None without a search, and on
+    PostgreSQL, which ranks with search.rank_pg). `since` bounds a search to that moment on.
+
+    The list is driven by the narrowest ordered source at hand, and `article` is read only when
+    a condition needs it: a PostgreSQL search by its materialised matches (which carry sort_at
+    and hidden), a theme by its tag rows (whose sort_at copy is indexed with the slug, so the
+    newest articles of a theme are read in order and the scan stops at the page's end), else the
+    articles by their (sort_at, id) index. Every other condition is a semi-join on the id, which
+    the planner probes per row or hashes, whichever is cheaper.
+    """
+    slugs = f.all_themes()
+    terms = f.terms()
+    dialect = session.get_bind().dialect.name
+    rank = None
+    matches = None
+    if terms:
+        where, matches, rank = search.match(dialect, terms, since)
+    if matches is not None and "sort_at" in matches.c:  # PostgreSQL: hidden rows left out
+        ident, order = matches.c.id, (matches.c.sort_at, matches.c.id)
+        query = select(ident)
+    elif slugs and matches is None:
+        lead = aliased(ArticleTheme, name="lead")
+        ident, order = lead.article_id, (lead.sort_at, lead.article_id)
+        query = select(ident).where(lead.theme_slug == slugs[0])
+        # Hidden articles are few (a partial index lists them): excluded without reading rows.
+        query = query.where(ident.not_in(_hidden_ids()))
+        slugs = slugs[1:]
+    else:
+        ident, order = Article.id, (Article.sort_at, Article.id)
+        query = select(ident).where(Article.hidden.is_(False))
+        if terms:  # SQLite: the FTS5 matches, bounded by the article's date
+            query = query.join(matches, matches.c.id == Article.id)
+            if since is not None:
+                query = query.where(Article.sort_at >= since)
+
+    def having(ids) -> None:
+        nonlocal query
+        query = query.where(ident.in_(ids))
+
+    for slug in slugs:
+        having(select(ArticleTheme.article_id).where(ArticleTheme.theme_slug == slug))
     if f.axis:
-        query = query.where(
-            Article.id.in_(
-                select(ArticleTheme.article_id)
-                .join(Theme, Theme.slug == ArticleTheme.theme_slug)
-                .where(Theme.axis == f.axis)
-            )
+        having(
+            select(ArticleTheme.article_id)
+            .join(Theme, Theme.slug == ArticleTheme.theme_slug)
+            .where(Theme.axis == f.axis)
         )
     if f.source:
-        query = query.where(
-            Article.id.in_(
-                select(ArticleSource.article_id).where(ArticleSource.source_id == f.source)
-            )
-        )
+        having(select(ArticleSource.article_id).where(ArticleSource.source_id == f.source))
     if f.source_type:
-        query = query.where(
-            Article.source_id.in_(select(Source.id).where(Source.type == f.source_type))
-        )
+        of_type = Article.source_id.in_(select(Source.id).where(Source.type == f.source_type))
+        if ident is Article.id:
+            query = query.where(of_type)
+        else:
+            having(select(Article.id).where(of_type))
     if f.region:
-        query = query.where(
-            Article.id.in_(
-                select(ArticleRegion.article_id).where(
-                    or_(ArticleRegion.region_slug == f.region, ArticleRegion.province == f.region)
-                )
+        # One set (a union, not an OR of two): the planner then sizes it and, for a small
+        # region, reads its few articles instead of scanning the newest ones for matches.
+        having(
+            union(
+                select(ArticleRegion.article_id).where(ArticleRegion.region_slug == f.region),
+                select(ArticleRegion.article_id).where(ArticleRegion.province == f.region),
             )
         )
     if f.date_from:
-        query = query.where(Article.sort_at >= day_start(f.date_from))
+        query = query.where(order[0] >= day_start(f.date_from))
     if f.date_to:
-        query = query.where(Article.sort_at < day_start(f.date_to + timedelta(days=1)))
-    rank = None
-    terms = f.terms()
-    if terms:
-        where, joined, rank = search.match(session.get_bind().dialect.name, terms)
-        if where is not None:
-            query = query.where(where)
-        if joined is not None:
-            query = query.join(joined, joined.c.id == Article.id)
-    return query, rank
+        query = query.where(order[0] < day_start(f.date_to + timedelta(days=1)))
+    return query, order, rank
+
+
+def _before(order, before: tuple[datetime, int]):
+    sort_at, article_id = before
+    return or_(order[0] < sort_at, and_(order[0] == sort_at, order[1] < article_id))
+
+
+def _windows(session: Session, f: ArticleFilter):
+    """Lower sort_at bounds for a search, widest last (None: no bound).
+
+    A GIN (or FTS5) index finds every match of a word, but ordering matches by date means
+    visiting each one's row: thousands for a common word. Bounding the search to the newest N
+    articles first (the bound comes from an index-only scan) lets the database intersect the two
+    indexes and visit only the matches inside the window; the window widens while it holds too
+    few matches for the page.
+    """
+    for n in SEARCH_WINDOWS:
+        query = select(Article.sort_at)
+        if f.before:
+            query = query.where(_before((Article.sort_at, Article.id), f.before))
+        bound = session.scalar(
+            query.order_by(Article.sort_at.desc(), Article.id.desc()).offset(n).limit(1)
+        )
+        if bound is None:
+            break
+        yield bound
+    yield None
 
 
 def list_articles(session: Session, f: ArticleFilter) -> list[Article]:
@@ -132,39 +187,62 @@ def list_articles(session: Session, f: ArticleFilter) -> list[Article]:
 
 def page_articles(session: Session, f: ArticleFilter) -> ArticlePage:
     if f.q and not f.terms():
-        return ArticlePage([], {}, False, no_terms=True)
-    query, rank = _filtered(session, f)
-    if rank is not None and f.sort != "datum":
-        # Rank the most recent matches only: ranking every match of a common word in a large
-        # archive costs seconds, and for news the newest matches are the ones worth ranking.
-        candidates = (
-            query.with_only_columns(Article.id, Article.sort_at, rank.label("rank"))
-            if session.get_bind().dialect.name == "sqlite"
-            else query.with_only_columns(Article.id, Article.sort_at)
-        )
-        candidates = (
-            candidates.order_by(Article.sort_at.desc(), Article.id.desc())
-            .limit(SEARCH_CANDIDATES)
-            .subquery("c")
-        )
-        score = candidates.c.rank if "rank" in candidates.c else rank
-        query = (
-            select(Article)
-            .join(candidates, candidates.c.id == Article.id)
-            .order_by(score.desc(), Article.sort_at.desc(), Article.id.desc())
-            .offset((f.page - 1) * f.limit)
-        )
-    else:
+        return ArticlePage([], {}, False, no_terms=True, count=0)
+    if not f.terms():
+        query, order, _ = _filtered(session, f)
         if f.before:
-            sort_at, article_id = f.before
-            query = query.where(
-                or_(
-                    Article.sort_at < sort_at,
-                    and_(Article.sort_at == sort_at, Article.id < article_id),
-                )
-            )
-        query = query.order_by(Article.sort_at.desc(), Article.id.desc())
-    rows = list(session.scalars(query.limit(f.limit + 1)))
+            query = query.where(_before(order, f.before))
+        query = query.order_by(order[0].desc(), order[1].desc()).limit(f.limit + 1)
+        ids = list(session.scalars(query))
+        return _page(f, _load(session, ids))
+    count = None
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    with search.matches_by_index(session):
+        for bound in _windows(session, f):
+            query, order, rank = _filtered(session, f, since=bound)
+            if f.sort == "datum":
+                if f.before:
+                    query = query.where(_before(order, f.before))
+                found = session.execute(
+                    query.order_by(order[0].desc(), order[1].desc())
+                    .limit(f.limit + 1)
+                ).all()
+                if len(found) > f.limit or bound is None:
+                    break
+            else:
+                # Rank the most recent matches only: ranking every match of a common word in a
+                # large archive costs seconds, and for news the newest are the ones worth ranking.
+                found = session.execute(
+                    query.add_columns(*([rank] if sqlite else []))
+                    .order_by(order[0].desc(), order[1].desc())
+                    .limit(SEARCH_CANDIDATES + 1)
+                ).all()
+                if len(found) > SEARCH_CANDIDATES or bound is None:
+                    break
+    if f.sort == "datum":
+        ids = [r[0] for r in found]
+    else:
+        count = len(found)  # capped like count_articles: above the cap reads "meer dan"
+        candidates = found[:SEARCH_CANDIDATES]
+        offset = (f.page - 1) * f.limit
+        if sqlite:
+            ranked = sorted(candidates, key=lambda r: -r[1])  # stable: newest first on ties
+            ids = [r[0] for r in ranked[offset : offset + f.limit + 1]]
+        else:
+            ids = search.rank_pg(session, [r[0] for r in candidates], f.terms(), offset,
+                                 f.limit + 1)  # fmt: skip
+    return _page(f, _load(session, ids), count)
+
+
+def _load(session: Session, ids: list[int]) -> list[Article]:
+    """Articles by id, in the order given (their tags, regions and sources loaded with them)."""
+    if not ids:
+        return []
+    loaded = {a.id: a for a in session.scalars(select(Article).where(Article.id.in_(ids)))}
+    return [loaded[i] for i in ids if i in loaded]
+
+
+def _page(f: ArticleFilter, rows: list[Article], count: int | None = None) -> ArticlePage:
     articles = rows[: f.limit]
     snippets = {}
     terms = f.terms()
@@ -173,16 +251,22 @@ def page_articles(session: Session, f: ArticleFilter) -> ArticlePage:
             snippets[a.id] = search.highlight(a.excerpt or a.text[:400], terms)
             if "<mark>" not in snippets[a.id]:
                 snippets[a.id] = search.highlight(a.text, terms)
-    return ArticlePage(articles, snippets, len(rows) > f.limit)
+    return ArticlePage(articles, snippets, len(rows) > f.limit, count=count)
 
 
 def count_articles(session: Session, f: ArticleFilter, cap: int = COUNT_CAP) -> int:
     """How many articles match, up to `cap` + 1 (so a caller can say "more than")."""
     if f.q and not f.terms():
         return 0
-    query, _ = _filtered(session, f)
-    inner = query.with_only_columns(Article.id).limit(cap + 1).subquery()
-    return session.scalar(select(func.count()).select_from(inner)) or 0
+    searching = bool(f.terms())
+    with search.matches_by_index(session) if searching else nullcontext():
+        for bound in _windows(session, f) if searching else [None]:
+            query, _, _ = _filtered(session, f, since=bound)
+            inner = query.limit(cap + 1).subquery()
+            found = session.scalar(select(func.count()).select_from(inner)) or 0
+            if found > cap:
+                break
+    return found
 
 
 def themes(session: Session) -> list[Theme]:
@@ -264,15 +348,14 @@ def related_articles(session: Session, article: Article, limit: int = 5) -> list
     if not slugs:
         return []
     since = article.sort_at - timedelta(days=RELATED_DAYS)
+    # Tag rows only (their sort_at copy is indexed with the slug); articles for the winners.
     shared = (
         select(ArticleTheme.article_id, func.count().label("shared"))
-        .join(Article, Article.id == ArticleTheme.article_id)
         .where(
             ArticleTheme.theme_slug.in_(slugs),
             ArticleTheme.article_id != article.id,
-            Article.hidden.is_(False),
-            Article.sort_at >= since,
-            Article.sort_at <= article.sort_at + timedelta(days=RELATED_DAYS),
+            ArticleTheme.sort_at >= since,
+            ArticleTheme.sort_at <= article.sort_at + timedelta(days=RELATED_DAYS),
         )
         .group_by(ArticleTheme.article_id)
         .subquery()
@@ -281,13 +364,19 @@ def related_articles(session: Session, article: Article, limit: int = 5) -> list
         session.scalars(
             select(Article)
             .join(shared, shared.c.article_id == Article.id)
-            .order_by(shared.c.shared.desc(), Article.sort_at.desc())
+            .where(Article.hidden.is_(False))
+            .order_by(shared.c.shared.desc(), Article.sort_at.desc(), Article.id.desc())
             .limit(limit)
         )
     )
 
 
 # -- the overview ("caleidoscoop") ---------------------------------------------------------------
+
+
+def _hidden_ids():
+    """The few hidden articles (a partial index lists them), to leave out of tag-row counts."""
+    return select(Article.id).where(Article.hidden)
 
 
 def window_start(days: int, today: date | None = None) -> date:
@@ -303,7 +392,7 @@ def pair_counts(session: Session, days_list: tuple[int, ...] = (7, 30)) -> dict:
     starts = {d: day_start(window_start(d)) for d in days_list}
     oldest = min(starts.values())
     columns = [
-        func.sum(case((Article.sort_at >= starts[d], 1), else_=0)).label(f"d{d}") for d in days_list
+        func.sum(case((t1.sort_at >= starts[d], 1), else_=0)).label(f"d{d}") for d in days_list
     ]
     rows = session.execute(
         select(t1.theme_slug, t2.theme_slug, *columns)
@@ -311,9 +400,8 @@ def pair_counts(session: Session, days_list: tuple[int, ...] = (7, 30)) -> dict:
         .join(t2, t2.article_id == t1.article_id)
         .join(th1, th1.slug == t1.theme_slug)
         .join(th2, th2.slug == t2.theme_slug)
-        .join(Article, Article.id == t1.article_id)
         .where(th1.axis == "transitie", th2.axis == "sturing")
-        .where(Article.hidden.is_(False), Article.sort_at >= oldest)
+        .where(t1.sort_at >= oldest, t1.article_id.not_in(_hidden_ids()))
         .group_by(t1.theme_slug, t2.theme_slug)
     )
     return {(a, b): dict(zip(days_list, map(int, rest), strict=True)) for a, b, *rest in rows}
@@ -328,8 +416,8 @@ def weekly_counts(session: Session, weeks: int = 12) -> dict[str, list[int]]:
     columns = [
         func.sum(
             case(
-                (and_(Article.sort_at >= bounds[i],
-                      Article.sort_at < (bounds[i + 1] if i + 1 < weeks else day_start(today) + timedelta(days=1))),  # noqa: E501
+                (and_(ArticleTheme.sort_at >= bounds[i],
+                      ArticleTheme.sort_at < (bounds[i + 1] if i + 1 < weeks else day_start(today) + timedelta(days=1))),  # noqa: E501
                  1),
                 else_=0,
             )
@@ -338,8 +426,9 @@ def weekly_counts(session: Session, weeks: int = 12) -> dict[str, list[int]]:
     ]  # fmt: skip
     rows = session.execute(
         select(ArticleTheme.theme_slug, *columns)
-        .join(Article, Article.id == ArticleTheme.article_id)
-        .where(Article.hidden.is_(False), Article.sort_at >= bounds[0])
+        .select_from(Theme)
+        .join(ArticleTheme, ArticleTheme.theme_slug == Theme.slug)
+        .where(ArticleTheme.sort_at >= bounds[0], ArticleTheme.article_id.not_in(_hidden_ids()))
         .group_by(ArticleTheme.theme_slug)
     )
     result = {slug: [int(v or 0) for v in rest] for slug, *rest in rows}

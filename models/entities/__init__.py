@@ -7,6 +7,7 @@ from models.entities.article_theme import ArticleTheme
 from models.entities.base import Base
 from models.entities.crawl_lock import CrawlLock
 from models.entities.crawl_run import CrawlRun
+from models.entities.data_version import DataVersion
 from models.entities.editor_action import EditorAction
 from models.entities.fetch_state import FetchState
 from models.entities.source import Source
@@ -22,6 +23,7 @@ __all__ = [
     "Base",
     "CrawlLock",
     "CrawlRun",
+    "DataVersion",
     "EditorAction",
     "FetchState",
     "Source",

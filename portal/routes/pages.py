@@ -6,6 +6,7 @@ from datetime import datetime
 from itertools import groupby
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Request
+from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from models.entities import Article
@@ -32,12 +33,36 @@ def render(request: Request, name: str, context: dict, db: Session) -> tuple[byt
     data = facets(request, db)
     context = {
         **data,
+        **_options(request, db, data),
         "theme_map": {t.slug: t for t in data["all_themes"]},
         **context,
         "request": request,
     }
     template = request.app.state.templates.get_template(name)
     return template.render(context).encode(), "text/html; charset=utf-8"
+
+
+def _options(request: Request, db: Session, data: dict) -> dict:
+    """The source and region <option> lists (hundreds of entries), rendered once per data
+    version: escaping them on every page cost more than the rest of the page."""
+    version = request.app.state.version.get(db)
+
+    def build() -> dict:
+        catalog = sorted(
+            (s for s in data["source_map"].values() if s.in_catalog), key=lambda s: s.name.lower()
+        )
+        return {
+            "catalog_ids": frozenset(s.id for s in catalog),
+            "source_options": Markup("").join(
+                Markup('<option value="{}">{}</option>').format(s.id, s.name) for s in catalog
+            ),
+            "region_options": Markup("").join(
+                Markup('<option value="{}">{} ({})</option>').format(slug, name, kind)
+                for slug, name, kind in data["regions"]
+            ),
+        }
+
+    return request.app.state.memo.remember((version.tag, "options"), build)
 
 
 def _by_day(articles):
@@ -64,8 +89,8 @@ def _list_context(db: Session, f: queries.ArticleFilter, base_feed: str | None =
     else:
         feed_url = "/feeds/articles.xml" + (f"?{selection}" if selection else "")
         atom_url = "/feeds/articles.atom" + (f"?{selection}" if selection else "")
-    count = None
-    if not f.is_empty():
+    count = page.count
+    if count is None and not f.is_empty():
         count = queries.count_articles(db, f)
     return {
         "f": f,

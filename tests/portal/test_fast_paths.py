@@ -1,0 +1,82 @@
+"""The paths that keep uncached pages fast return the same answers: tag rows carry their article's
+sort_at, searches widen their window until a page is full, and a retag reaches the portal."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from lxml import html
+from sqlalchemy import select, update
+
+from crawler.retag import retag_all
+from models.db import make_engine, session_factory, transaction
+from models.entities import Article, ArticleRegion, ArticleTheme
+from models.taxonomy import load_taxonomy
+from portal import cache, queries
+from tests.conftest import ROOT
+
+
+def titles(response) -> list[str]:
+    assert response.status_code == 200, response.text[:300]
+    return [t.text_content().strip() for t in html.fromstring(response.text).cssselect(
+        "article.card h3")]  # fmt: skip
+
+
+def test_tag_rows_follow_their_articles_sort_at(portal, db_url):
+    client, ids, _ = portal
+    engine = make_engine(db_url)
+    factory = session_factory(engine)
+    with factory() as session:
+        for tag in (ArticleTheme, ArticleRegion):
+            rows = session.execute(
+                select(tag.sort_at, Article.sort_at).join(Article, Article.id == tag.article_id)
+            ).all()
+            assert rows and all(mine == theirs for mine, theirs in rows)
+    article = ids["old"]
+    with transaction(factory) as session:
+        # An article re-dated, and a tag added through the ORM: both rows follow.
+        moved = session.get(Article, article).sort_at + timedelta(days=44, hours=23)
+        session.execute(update(Article).where(Article.id == article).values(sort_at=moved))
+        session.add(ArticleTheme(article_id=article, theme_slug="gemeentefinancien", score=1.0,
+                                 matches=[], origin="manual"))  # fmt: skip
+    with factory() as session:
+        stamps = set(session.scalars(select(ArticleTheme.sort_at).where(
+            ArticleTheme.article_id == article)))  # fmt: skip
+        assert stamps == {moved}
+    engine.dispose()
+    client.app.state.version.reset()
+    client.app.state.responses.clear()  # re-dating is no crawl
+    newest = titles(client.get("/themes/gemeentefinancien"))[0]
+    assert newest == "Klimaatadaptatie in de binnenstad"
+
+
+def test_a_search_widens_its_window_until_the_page_is_full(portal, monkeypatch):
+    client, ids, _ = portal
+    # Windows of the newest 3 and 10 articles, then all: the matches lie in each kind of window.
+    monkeypatch.setattr(queries, "SEARCH_WINDOWS", (3, 10))
+    assert titles(client.get("/?q=hittestress")) == ["Klimaatadaptatie in de binnenstad"]
+    # A full page, though the first window held only 3 articles.
+    assert len(titles(client.get("/?q=beleid&sort=datum"))) == 30
+    count = int(html.fromstring(client.get("/?q=beleid").text).cssselect(
+        "p.count strong")[0].get("data-count"))  # fmt: skip
+    assert count == 40  # every filler article says "beleid"; the windows miss none
+    # Date-ordered search pages, window by window, visit every match exactly once.
+    seen, cursor = [], ""
+    while cursor is not None:
+        data = client.get(f"/api/articles?q=beleid&sort=datum&limit=7&cursor={cursor}").json()
+        seen += [a["id"] for a in data["items"]]
+        cursor = data["next_cursor"]
+    assert len(seen) == len(set(seen)) == 40
+
+
+def test_retag_reaches_the_portal_without_waiting(portal, db_url):
+    client, ids, _ = portal
+    engine = make_engine(db_url)
+    factory = session_factory(engine)
+    with factory() as session:
+        before = cache.data_version(session)
+    retag_all(factory, load_taxonomy(ROOT / "themes.yaml"))
+    with factory() as session:
+        after = cache.data_version(session)
+    engine.dispose()
+    assert after.tag != before.tag and after.modified >= before.modified
