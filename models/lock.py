@@ -16,7 +16,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
 from models.db import insert_for
-from models.entities import CrawlLock
+from models.entities import CrawlLock, CrawlRun
 from models.errors import CrawlLockedError
 
 log = logging.getLogger(__name__)
@@ -115,6 +115,14 @@ def acquire(engine: Engine, run_id: int | None = None, stale_after: float = 600.
         # Compare-and-swap on the old holder: of two crawls taking over at once, one wins.
         with engine.begin() as conn:
             taken = conn.execute(_mine(row.holder).values(**values))
+            if taken.rowcount == 1 and row.run_id is not None:
+                # The dead holder's run would otherwise stay "running" in the history forever.
+                conn.execute(
+                    update(CrawlRun)
+                    .where(CrawlRun.id == row.run_id, CrawlRun.status == "running")
+                    .values(status="failed", finished_at=now,
+                            error=f"the crawl process died ({reason})")
+                )  # fmt: skip
         if taken.rowcount == 1:
             log.warning("took over the crawl lock of %s: %s", describe(row), reason)
             return lock

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from models.db import make_engine, session_factory
-from models.entities import Article, ArticleRegion, ArticleSource, ArticleTheme
+from models.entities import Article, ArticleRegion, ArticleSource, ArticleTheme, CrawlRun
 from tests.conftest import ROOT
 
 
@@ -110,3 +110,12 @@ def assert_consistent(snap: dict[str, dict], reference: dict[str, dict]) -> None
             assert article["source"] == expected["source"], url
         for key in ("title", "text", "published_at", "themes", "regions"):
             assert article[key] == expected[key], (url, key)
+
+
+def crawl_runs(db_url: str) -> list[tuple[str, str | None]]:
+    """(status, error) of every recorded run, oldest first."""
+    engine = make_engine(db_url)
+    with engine.connect() as conn:
+        rows = conn.execute(select(CrawlRun.status, CrawlRun.error).order_by(CrawlRun.id)).all()
+    engine.dispose()
+    return [tuple(row) for row in rows]

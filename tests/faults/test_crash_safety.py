@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from tests.faults import web_crash
 from tests.faults.conftest import crash_env
-from tests.faults.crashes import Crawl, article_count, assert_consistent, snapshot
+from tests.faults.crashes import Crawl, article_count, assert_consistent, crawl_runs, snapshot
 
 
 def _requests(web) -> int:
@@ -45,3 +45,7 @@ def test_crawl_killed_three_times_ends_like_an_uninterrupted_one(
     final = snapshot(db_url)
     assert set(final) == set(reference)
     assert final == reference
+    # The history tells the truth: the killed runs failed, the last one completed.
+    runs = crawl_runs(db_url)
+    assert [status for status, _ in runs] == ["failed"] * 3 + ["completed"], runs
+    assert all("died" in (error or "") for _, error in runs[:3]), runs
