@@ -33,6 +33,7 @@ PASSING_MIN_SENTENCES = 4  # articles this long can mention a theme in passing
 _SENTENCE_END = re.compile(r"[.!?:](?=\s)|\n")
 _SENTENCE_ENDS = (". ", "! ", "? ", ": ", "\n")
 LONG_TEXT = 1200  # characters; longer texts need more evidence (see _threshold_factor)
+LEAD = 600  # characters: the lead paragraph of a news article
 
 
 @dataclass(frozen=True)
@@ -256,6 +257,8 @@ class ThemeMatcher:
 
 
 _FIELDS = ("title", "text")
+
+
 def _words(folded: str) -> tuple[list[str], str]:
     """The word tokens of a folded text ([a-z0-9]+), and the text with every other character
     blanked (same length), from which _Spans finds token offsets."""
@@ -337,6 +340,11 @@ def _drop_passing(tags: list[ThemeTag], text: str) -> list[ThemeTag]:
         starts = [m.start for m in tag.matches]
         if _SENTENCE_END.search(text, min(starts), max(starts)):
             kept.append(tag)  # named in more than one sentence
+    if len(text) > LONG_TEXT and len(kept) > 1:
+        # News puts its subject in the title and the lead: in a long article, a theme first
+        # named after the lead is a side subject (or a block of other news on the page).
+        lead = [t for t in kept if any(m.field == "title" or m.start < LEAD for m in t.matches)]
+        kept = lead or kept[:1]
     return kept
 
 

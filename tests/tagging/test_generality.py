@@ -101,3 +101,15 @@ def test_token_offsets_match_the_regex():
             offsets = _Spans(cleaned)
             assert [offsets[i] for i in range(len(words))] == spans
     assert re.fullmatch(r"[a-z ]*", _words(fold("Één—twee"))[1] or "")
+
+
+def test_in_a_long_article_a_theme_after_the_lead_is_a_side_subject(tagger):
+    lead = (
+        "De gemeente Zwolle legt een warmtenet aan in Holtenbroek. Ruim 2.000 woningen gaan van "
+        "het aardgas af. Het warmtenet gebruikt restwarmte van een bedrijf. "
+    )
+    filler = "De wethouder sprak de aanwezigen toe op het plein in de wijk. " * 20
+    late = "Ook de jeugdzorg en de Wmo kwamen ter sprake. De jeugdzorg kost meer dan begroot. "
+    found = themes(tagger, "Warmtenet voor Holtenbroek", lead + filler + late)
+    assert found == ["energietransitie"]
+    assert "sociaal-domein" in themes(tagger, "Nieuws", late + lead)
