@@ -35,8 +35,16 @@ def verify_password(password: str, encoded: str) -> bool:
     return hmac.compare_digest(base64.b64encode(digest).decode(), expected)
 
 
+# Secret keys shipped in the defaults and examples: anyone can sign a session cookie with them.
+KNOWN_SECRETS = {"change-me-in-production", "change-me-to-a-long-random-string", ""}
+
+
+def secret_is_weak(settings) -> bool:
+    return settings.secret_key in KNOWN_SECRETS or len(settings.secret_key) < 16
+
+
 def check_credentials(settings, username: str, password: str) -> bool:
-    if not settings.editor_password_hash:
+    if not settings.editor_password_hash or secret_is_weak(settings):
         return False
     user_ok = hmac.compare_digest(username.encode(), settings.editor_username.encode())
     # Verify the password even for a wrong user name, so timing does not tell which was wrong.
@@ -67,6 +75,13 @@ def current_editor(request: Request) -> str | None:
 
 
 def require_editor(request: Request) -> str:
+    if secret_is_weak(request.app.state.settings):
+        # With a known key a session cookie saying "editor" can be forged: no editors at all.
+        raise HTTPException(
+            status_code=503,
+            detail="De redactie is uitgeschakeld: stel HOWARDSHOME_SECRET_KEY in op een lange "
+            "willekeurige waarde.",
+        )
     editor = current_editor(request)
     if not editor:
         raise HTTPException(status_code=303, headers={"Location": "/redactie/inloggen"})

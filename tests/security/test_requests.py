@@ -128,3 +128,29 @@ def test_login_is_rate_limited_per_client(portal):
         assert _login(client, "geraden").status_code == 401
     limited = _login(client)
     assert limited.status_code == 429 and int(limited.headers["retry-after"]) > 0
+
+
+def test_a_default_secret_key_cannot_be_used_to_forge_an_editor_session(db_url):
+    """Signing {"editor": ...} with the shipped default key must not open the editors' pages."""
+    import base64
+    import json
+
+    from itsdangerous import TimestampSigner
+
+    fill(db_url)
+    settings = Settings(database_url=db_url,
+                        editor_password_hash=hash_password(PASSWORD, iterations=2000))  # fmt: skip
+    assert settings.secret_key == "change-me-in-production"
+    app = create_app(settings)
+    data = base64.b64encode(json.dumps({"editor": "redactie", "csrf": "t"}).encode())
+    forged = TimestampSigner(settings.secret_key).sign(data).decode()
+    with TestClient(app) as client:
+        client.cookies.set("howardshome_redactie", forged)
+        page = client.get("/redactie", follow_redirects=False)
+        assert page.status_code == 503 and "HOWARDSHOME_SECRET_KEY" in page.text
+        hide = client.post("/redactie/artikelen/1/verbergen", data={"csrf": "t"},
+                           follow_redirects=False)  # fmt: skip
+        assert hide.status_code in (403, 503)
+        # Nor can anyone log in while the key is the default, even with the right password.
+        assert _login(client).status_code in (401, 503)
+    app.state.engine.dispose()
