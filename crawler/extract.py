@@ -61,18 +61,33 @@ def content_hash(text: str) -> str:
 
 
 def simhash(text: str) -> int:
-    """64-bit SimHash over word 3-shingles, as a signed integer (fits a BIGINT)."""
+    """64-bit SimHash over word 3-shingles, as a signed integer (fits a BIGINT).
+
+    A bit is set when more than half of the shingle hashes have it. The per-bit counts are kept
+    bit-sliced (counter j holds bit j of all 64 counts), so adding a hash costs a few integer
+    operations instead of a loop over 64 bits: about ten times faster in pure Python.
+    """
     words = _WORD.findall(text.lower())
     if len(words) < 3:
         words = words + [""] * (3 - len(words))
-    weights = [0] * 64
+    counters: list[int] = []
+    blake2b = hashlib.blake2b
     for i in range(len(words) - 2):
-        digest = int.from_bytes(
-            hashlib.blake2b(" ".join(words[i : i + 3]).encode(), digest_size=8).digest(), "big"
-        )
-        for bit in range(64):
-            weights[bit] += 1 if digest >> bit & 1 else -1
-    value = sum(1 << bit for bit in range(64) if weights[bit] > 0)
+        carry = int.from_bytes(blake2b(" ".join(words[i : i + 3]).encode(), digest_size=8).digest())
+        for j, counter in enumerate(counters):
+            counters[j] = counter ^ carry
+            carry &= counter
+            if not carry:
+                break
+        else:
+            if carry:
+                counters.append(carry)
+    shingles = len(words) - 2
+    value = 0
+    for bit in range(64):
+        count = sum(((counter >> bit) & 1) << j for j, counter in enumerate(counters))
+        if 2 * count > shingles:
+            value |= 1 << bit
     return value - (1 << 64) if value >= 1 << 63 else value
 
 

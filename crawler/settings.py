@@ -32,6 +32,11 @@ BASE = {
     "REQUEST_FINGERPRINTER_IMPLEMENTATION": "2.7",
     "HTTPERROR_ALLOW_ALL": False,
     "MEMUSAGE_ENABLED": False,
+    # Backpressure: pages waiting for an extraction worker count against the scraper's limit,
+    # and the engine stops taking new requests above it. A few pages per worker keep every
+    # worker busy; Scrapy's 5 MB default let responses (with their parsed trees) pile up.
+    "SCRAPER_SLOT_MAX_ACTIVE_SIZE": 2_000_000,
+    "DEFAULT_DROPITEM_LOG_LEVEL": "INFO",
     # Article pages one source may request per run; the rest waits for the next run, so a new
     # source with an undated sitemap of its whole archive cannot take over a night.
     "HOWARDSHOME_MAX_ARTICLES_PER_SOURCE": 300,

@@ -40,7 +40,9 @@ class Settings(BaseSettings):
         30, description="A source's first crawl takes only articles from the last N days"
     )
     min_text_chars: int = Field(200, description="Articles with less extracted text are dropped")
-    languages: list[str] = Field(["nl", "en"], description="Languages kept (ISO 639-1)")
+    languages: list[str] = Field(
+        ["nl", "en"], description="Languages kept (ISO 639-1); an empty list keeps every language"
+    )
     extract_workers: int = Field(
         0, description="Extraction worker processes; 0 means one per CPU core"
     )

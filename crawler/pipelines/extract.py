@@ -1,9 +1,11 @@
-"""ExtractPipeline: trafilatura and tagging in a pool of worker processes, off the reactor thread."""
+"""ExtractPipeline: trafilatura and tagging in worker processes, off the reactor thread."""
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
+import multiprocessing
 import pickle
 from concurrent.futures import TimeoutError as FutureTimeout
 
@@ -11,15 +13,33 @@ from pebble import ProcessExpired, ProcessPool
 from scrapy.exceptions import DropItem
 
 from crawler.items import ArticleRecord, PageItem
-from crawler.worker import init_worker, process_page
+from crawler.worker import init_worker, process_page, trim_heap
 
 log = logging.getLogger(__name__)
 
+# A worker is replaced after this many pages, so a slow leak in a parser cannot grow all night;
+# rarely enough that the fork and the tagger's warm stem cache are not paid often.
+TASKS_PER_WORKER = 250
+# Pages between full garbage collections in the crawler process. A downloaded response sits in
+# reference cycles (request, meta, Deferreds) with its parsed lxml tree, whose C memory the
+# collector cannot see; left to the collector's own pace, hundreds of trees pile up.
+COLLECT_EVERY = 32
+
+
+def _drop(message: str, failure: bool = False) -> DropItem:
+    # Scrapy logs a dropped item with its repr (a whole page): keep that out of the log. The
+    # reason reaches the user through the source report instead.
+    return DropItem(message, log_level="INFO" if failure else "DEBUG")
+
 
 class ExtractPipeline:
+    """Schedules each page on the pool and awaits it; Scrapy's scraper slot limit
+    (SCRAPER_SLOT_MAX_ACTIVE_SIZE) holds downloads back while pages wait, so memory stays flat."""
+
     def __init__(self, crawler):
         self.crawler = crawler
         self.pool: ProcessPool | None = None
+        self.pages = 0
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -28,12 +48,24 @@ class ExtractPipeline:
     def open_spider(self, spider=None):
         spider = spider or self.crawler.spider
         self.settings = spider.app_settings
+        self.tagger = spider.tagger
+
+    def _start_pool(self) -> ProcessPool:
+        # Started at the first page, not at start-up: a crawl that finds nothing new (the usual
+        # second run of a night) never pays for the workers.
+        # Workers come from a small fork server that has imported only what they need: a
+        # worker forked from the crawler itself would copy its memory page by page as the
+        # garbage collector touches every object it inherited.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["crawler.worker"])
         self.pool = ProcessPool(
             max_workers=self.settings.worker_count(),
-            max_tasks=500,  # recycle workers now and then, so a leak cannot grow for hours
+            max_tasks=TASKS_PER_WORKER,
             initializer=init_worker,
-            initargs=(pickle.dumps(spider.tagger),),
+            initargs=(pickle.dumps(self.tagger),),
+            context=context,
         )
+        return self.pool
 
     def close_spider(self, spider=None):
         if self.pool is not None:
@@ -46,31 +78,45 @@ class ExtractPipeline:
             return item
         spider = spider or self.crawler.spider
         report = spider.reports[item.source_id]
-        future = self.pool.schedule(process_page, args=(item,), timeout=self.settings.extract_timeout)
+        pool = self.pool or self._start_pool()
+        future = pool.schedule(process_page, args=(item,), timeout=self.settings.extract_timeout)
+        where = f"source={item.source_id}: {item.url}"
         try:
             result = await asyncio.wrap_future(future)
         except FutureTimeout:
-            report.error(item.url, "extraction timed out")
-            raise DropItem(f"source={item.source_id}: {item.url}: extraction timed out") from None
+            report.error(
+                item.url, f"extraction timed out after {self.settings.extract_timeout:g} s"
+            )
+            raise _drop(f"{where}: extraction timed out", failure=True) from None
         except ProcessExpired as exc:
             report.error(item.url, f"extraction worker crashed ({exc})")
-            raise DropItem(f"source={item.source_id}: {item.url}: worker crashed") from None
+            raise _drop(f"{where}: extraction worker crashed", failure=True) from None
         except Exception as exc:  # a bug or a pathological page: costs this page only
             report.error(item.url, f"extraction failed: {type(exc).__name__}: {exc}")
-            raise DropItem(f"source={item.source_id}: {item.url}: {exc}") from None
+            raise _drop(f"{where}: extraction failed: {exc}", failure=True) from None
+        finally:
+            self._collect()
         if isinstance(result, str):
             report.skipped += 1
-            raise DropItem(f"source={item.source_id}: {item.url}: {result}")
+            raise _drop(f"{where}: {result}")
         return self._filter(result, report, spider)
 
+    def _collect(self) -> None:
+        self.pages += 1
+        if self.pages % COLLECT_EVERY == 0:
+            gc.collect()
+            trim_heap()
+
     def _filter(self, record: ArticleRecord, report, spider) -> ArticleRecord:
-        if len(record.text) < self.settings.min_text_chars:
+        settings = self.settings
+        reason = None
+        if len(record.text) < settings.min_text_chars:
+            reason = f"text shorter than {settings.min_text_chars} chars"
+        elif record.language and settings.languages and record.language not in settings.languages:
+            reason = f"language {record.language} not kept"
+        elif record.published_at and record.published_at < spider.window_start:
+            reason = "published before the crawl window"
+        if reason:
             report.skipped += 1
-            raise DropItem(f"{record.url}: text shorter than {self.settings.min_text_chars} chars")
-        if record.language and record.language not in self.settings.languages:
-            report.skipped += 1
-            raise DropItem(f"{record.url}: language {record.language} not kept")
-        if record.published_at and record.published_at < spider.window_start:
-            report.skipped += 1
-            raise DropItem(f"{record.url}: published before the crawl window")
+            raise _drop(f"source={record.source_id}: {record.url}: {reason}")
         return record

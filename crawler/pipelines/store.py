@@ -1,18 +1,25 @@
-"""StorePipeline: batched, idempotent writes; one transaction per batch, never per row."""
+"""StorePipeline: batched, idempotent writes; one transaction per batch, never per row.
+
+Batches are written in a thread (one at a time, in order), so the database's round trips never
+hold up the reactor thread that downloads pages and feeds the extraction workers.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections import Counter
 
+from scrapy.utils.defer import maybe_deferred_to_future
 from sqlalchemy.exc import SQLAlchemyError
-from twisted.internet import task
+from twisted.internet import defer, task, threads
 
 from crawler.items import ArticleRecord, SourceLinkItem
 from models import store
 from models.db import transaction
 
 log = logging.getLogger(__name__)
+
+FLUSH_INTERVAL = 5.0  # seconds: a slow trickle of articles is still written promptly
 
 
 class StorePipeline:
@@ -24,6 +31,7 @@ class StorePipeline:
         self.new_by_source: Counter = Counter()
         self.error: str | None = None
         self.timer: task.LoopingCall | None = None
+        self.lock = defer.DeferredLock()  # one batch in flight, batches in order
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -35,7 +43,7 @@ class StorePipeline:
         self.batch_size = self.spider.app_settings.store_batch_size
         self.dry_run = getattr(self.spider, "dry_run", False)
         self.timer = task.LoopingCall(self.flush)
-        self.timer.start(5.0, now=False)
+        self.timer.start(FLUSH_INTERVAL, now=False)
 
     def process_item(self, item, spider=None):
         if isinstance(item, ArticleRecord):
@@ -46,9 +54,10 @@ class StorePipeline:
             self.flush()
         return item
 
-    def flush(self, final: bool = False) -> None:
+    def flush(self, final: bool = False) -> defer.Deferred:
+        """Hand the pending batch to the writer thread; the Deferred fires once it is written."""
         if self.error or (not self.articles and not self.links):
-            return
+            return defer.succeed(None)
         articles, links = self.articles, self.links
         self.articles, self.links = [], []
         if self.dry_run:
@@ -56,11 +65,15 @@ class StorePipeline:
             for record in articles:
                 self.new_by_source[record.source_id] += 1
                 self.spider.reports[record.source_id].new_articles += 1
+            return defer.succeed(None)
+        return self.lock.run(self._write, articles, links, final)
+
+    @defer.inlineCallbacks
+    def _write(self, articles, links, final):
+        if self.error:  # an earlier batch failed: the crawl is closing, write nothing more
             return
         try:
-            with transaction(self.factory) as session:
-                new = store.store_articles(session, articles)
-                pending = store.link_sources(session, links)
+            new, pending = yield threads.deferToThread(self._write_batch, articles, links)
         except SQLAlchemyError as exc:
             self.error = f"database write failed: {type(exc).__name__}: {getattr(exc, 'orig', exc)}"
             log.error("%s", self.error)
@@ -70,10 +83,19 @@ class StorePipeline:
             self.new_by_source[source_id] += count
             self.spider.reports[source_id].new_articles += count
         # Links to articles still in flight are retried with the next batch.
-        self.links.extend(pending if not final else [])
+        if not final:
+            self.links.extend(pending)
 
-    def close_spider(self, spider=None):
+    def _write_batch(self, articles, links):
+        with transaction(self.factory) as session:
+            new = store.store_articles(session, articles)
+            pending = store.link_sources(session, links)
+        return new, pending
+
+    async def close_spider(self, spider=None):
         if self.timer and self.timer.running:
             self.timer.stop()
-        self.flush()
-        self.flush(final=True)
+        await maybe_deferred_to_future(self.flush())
+        # Links whose article was in the last batch resolve now; any left are for articles
+        # that were never stored.
+        await maybe_deferred_to_future(self.flush(final=True))

@@ -1,0 +1,356 @@
+"""Crawl throughput, memory and quality over a local web of real pages, side by side in one run.
+
+    .venv/bin/python bench/crawl.py            # the full run (about 5 minutes on 2 cores)
+    .venv/bin/python bench/crawl.py --no-double  # skip the crawl of the twice-as-large web
+
+Needs ../shared/realweb (or HOWARDSHOME_REALWEB) and PostgreSQL (HOWARDSHOME_BENCH_PG, default
+postgresql://postgres@127.0.0.1:5432/postgres); each crawl gets a fresh database, dropped after.
+Measures, over the same pages: (1) the ceiling, trafilatura alone in one process per core; (2) the
+trafilatura CLI over the article URLs; (3) `howardshome crawl` into PostgreSQL; (4) a second crawl
+of the unchanged web; (5) the quality of what was stored against the gold text and dates; and
+the peak memory of the crawl's process tree on this web and on one twice as large.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from datetime import UTC
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import psutil  # noqa: E402
+import trafilatura  # noqa: E402
+
+from bench import quality  # noqa: E402
+from bench.realweb import SITES_PER_COPY, Page, assign, load_pages, sources_yaml  # noqa: E402
+from fakeweb.launcher import FakeWeb  # noqa: E402
+
+PG_ADMIN = os.environ.get("HOWARDSHOME_BENCH_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+FIRST_OCTET = 100  # sites on 127.0.0.100 and up, clear of the test webs
+
+
+# -- (1) the ceiling -------------------------------------------------------------------------------
+
+
+def _extract_alone(job: tuple[str, bytes]) -> tuple[str, str, str | None]:
+    url, body = job
+    doc = trafilatura.bare_extraction(body, url=url, with_metadata=True)
+    if doc is None:
+        return url, "", None
+    return url, doc.text or "", doc.date
+
+
+def children_cpu() -> float:
+    """CPU seconds used so far by finished child processes (and the children they waited for)."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def ceiling(jobs: list[tuple[str, bytes]]) -> tuple[float, float, dict]:
+    """trafilatura alone (with metadata, its defaults) over every page, one process per core;
+    returns wall seconds, CPU seconds and (text, date) per URL."""
+    cpu = children_cpu()
+    started = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(os.cpu_count()) as pool:
+        results = pool.map(_extract_alone, jobs, chunksize=1)
+    elapsed = time.perf_counter() - started
+    return elapsed, children_cpu() - cpu, {url: (text, date) for url, text, date in results}
+
+
+# -- (2) the trafilatura CLI -----------------------------------------------------------------------
+
+
+def trafilatura_cli(urls: list[str], work: Path) -> tuple[float, int]:
+    """`trafilatura -i urls --parallel 4` with its sleep time at 0; returns (seconds, documents)."""
+    config = work / "trafilatura.cfg"
+    defaults = Path(trafilatura.__file__).with_name("settings.cfg").read_text(encoding="utf-8")
+    lines = []
+    for line in defaults.splitlines():
+        if line.startswith("SLEEP_TIME"):
+            line = "SLEEP_TIME = 0"
+        elif line.startswith("SSRF_PROTECTION"):
+            line = "SSRF_PROTECTION = off"  # the local web is on loopback by design
+        lines.append(line)
+    config.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    url_file = work / "urls.txt"
+    url_file.write_text("\n".join(urls) + "\n", encoding="utf-8")
+    out = work / "cli-out"
+    command = [
+        str(Path(sys.executable).with_name("trafilatura")),
+        "-i", str(url_file), "--parallel", "4", "--config-file", str(config),
+        "--with-metadata", "-o", str(out),
+    ]  # fmt: skip
+    started = time.perf_counter()
+    subprocess.run(command, check=False, capture_output=True)
+    elapsed = time.perf_counter() - started
+    return elapsed, sum(1 for p in out.rglob("*") if p.is_file()) if out.exists() else 0
+
+
+# -- (3, 4) howardshome crawl ----------------------------------------------------------------------
+
+
+@dataclass
+class CrawlRun:
+    seconds: float
+    peak_rss_mb: float  # sum over the process tree (shared pages counted in each process)
+    peak_pss_mb: float  # proportional set size: shared pages divided among their processes
+    cpu_seconds: float  # the whole process tree
+    requests: int
+    article_requests: int
+    returncode: int
+    output: str
+
+
+def _tree_sample(proc: psutil.Process, cpu: dict[int, float]) -> tuple[float, float]:
+    """Memory of the process tree now (RSS sum, PSS sum, in MB); records CPU seconds per pid."""
+    rss = pss = 0
+    try:
+        members = [proc, *proc.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0, 0.0
+    for member in members:
+        try:
+            info = member.memory_full_info()
+            times = member.cpu_times()
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            continue
+        rss += info.rss
+        pss += getattr(info, "pss", info.rss)
+        cpu[member.pid] = times.user + times.system
+    return rss / 2**20, pss / 2**20
+
+
+def crawl(sources: Path, db_url: str, web: FakeWeb) -> CrawlRun:
+    env = dict(os.environ)
+    env.update(
+        {
+            "HOWARDSHOME_DATABASE_URL": db_url,
+            "HOWARDSHOME_THEMES": str(ROOT / "themes.yaml"),
+            "HOWARDSHOME_ALLOW_PRIVATE_ADDRESSES": "true",
+            # Politeness lifted: the sites are local, and throughput is what is measured.
+            "HOWARDSHOME_DOWNLOAD_DELAY": "0",
+            "HOWARDSHOME_AUTOTHROTTLE": "false",
+            "HOWARDSHOME_CONCURRENT_REQUESTS_PER_DOMAIN": "8",
+            # Real pages are of every age and language: keep them all.
+            "HOWARDSHOME_WINDOW_DAYS": "40000",
+            "HOWARDSHOME_LANGUAGES": "[]",
+            "HOWARDSHOME_EXTRACT_WORKERS": "0",
+            "PYTHONPATH": str(ROOT),
+        }
+    )
+    script = Path(sys.executable).with_name("howardshome")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "cli"]
+    before = len(web.requests())
+    peak = [0.0, 0.0]
+    cpu: dict[int, float] = {}
+    started = time.perf_counter()
+    proc = psutil.Popen(
+        [*command, "crawl", "--sources", str(sources)],
+        env=env, cwd=str(ROOT), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            rss, pss = _tree_sample(proc, cpu)
+            peak[0], peak[1] = max(peak[0], rss), max(peak[1], pss)
+            done.wait(0.2)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output = proc.communicate()[0]
+    elapsed = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    requests = web.requests()[before:]
+    return CrawlRun(
+        seconds=elapsed,
+        peak_rss_mb=peak[0],
+        peak_pss_mb=peak[1],
+        cpu_seconds=sum(cpu.values()),  # sampled: the last 0.2 s of each process is missed
+        requests=len(requests),
+        article_requests=sum(1 for r in requests if r["path"].startswith("/artikel/")),
+        returncode=proc.returncode,
+        output=output,
+    )
+
+
+def _create_db() -> str:
+    import psycopg
+
+    name = f"hh_bench_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return PG_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+psycopg://") + f"/{name}"
+
+
+def _drop_db(url: str) -> None:
+    import psycopg
+
+    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+
+
+def stored_articles(db_url: str) -> dict[str, tuple[str, str | None]]:
+    """Stored text and publication day per URL."""
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db_url)
+    with engine.connect() as conn:
+        rows = conn.execute(text("SELECT url, text, published_at FROM article")).all()
+    engine.dispose()
+    return {
+        url: (body, published.astimezone(UTC).date().isoformat() if published else None)
+        for url, body, published in rows
+    }
+
+
+# -- the run ---------------------------------------------------------------------------------------
+
+
+def article_urls(bases: dict[str, str], pages_by_site: list[list[Page]]) -> dict[str, Page]:
+    urls = {}
+    for index, key in enumerate(sorted(bases)[:SITES_PER_COPY]):
+        for page in pages_by_site[index]:
+            urls[bases[key] + page.path] = page
+    return urls
+
+
+def run_web(scale: int, work: Path, log: Path):
+    return FakeWeb(
+        "bench.realweb:build",
+        log=log,
+        first=FIRST_OCTET,
+        env={"HOWARDSHOME_BENCH_SCALE": str(scale)},
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--no-double", action="store_true", help="skip the twice-as-large web")
+    parser.add_argument("--keep", action="store_true", help="keep the databases and work folder")
+    parser.add_argument("--json", help="also write the figures to this file")
+    args = parser.parse_args(argv)
+
+    pages = load_pages()
+    work = Path(tempfile.mkdtemp(prefix="hh-bench-crawl-"))
+    databases: list[str] = []
+    figures: dict = {"cores": os.cpu_count(), "pages": len(pages), "sites": SITES_PER_COPY}
+    try:
+        with run_web(1, work, work / "requests.jsonl") as web:
+            urls = article_urls(web.sites, assign(pages))
+            sources = work / "sources.yaml"
+            sources.write_text(sources_yaml(web.sites), encoding="utf-8")
+            print(
+                f"web: {len(pages)} real pages on {len(web.sites)} sites (127.0.0.{FIRST_OCTET}+)"
+            )
+
+            jobs = [(url, page.body) for url, page in urls.items()]
+            ceiling_s, ceiling_cpu, alone = ceiling(jobs)
+            print(f"(1) ceiling: {ceiling_s:.1f} s, {len(jobs) / ceiling_s:.1f} pages/s")
+            cli_s, cli_docs = trafilatura_cli(list(urls), work)
+            print(
+                f"(2) trafilatura CLI: {cli_s:.1f} s, {len(jobs) / cli_s:.1f} pages/s, "
+                f"{cli_docs} documents written"
+            )
+
+            databases.append(_create_db())
+            first = crawl(sources, databases[0], web)
+            if first.returncode != 0:
+                print(first.output)
+                raise SystemExit("the first crawl failed")
+            stored = stored_articles(databases[0])
+            print(
+                f"(3) crawl: {first.seconds:.1f} s, {len(jobs) / first.seconds:.1f} pages/s, "
+                f"{len(stored)} articles stored, peak PSS {first.peak_pss_mb:.0f} MB "
+                f"(RSS sum {first.peak_rss_mb:.0f} MB)"
+            )
+            second = crawl(sources, databases[0], web)
+            print(
+                f"(4) second crawl: {second.seconds:.1f} s, {second.requests} requests, "
+                f"{second.article_requests} article pages"
+            )
+        figures.update(
+            ceiling_s=ceiling_s, cli_s=cli_s, cli_docs=cli_docs,
+            crawl_s=first.seconds, ceiling_cpu=ceiling_cpu, crawl_cpu=first.cpu_seconds,
+            crawl_pss_mb=first.peak_pss_mb, crawl_rss_mb=first.peak_rss_mb,
+            crawl_requests=first.requests, crawl_article_requests=first.article_requests,
+            stored=len(stored), second_s=second.seconds, second_requests=second.requests,
+            second_article_requests=second.article_requests,
+        )  # fmt: skip
+        figures.update(quality.score(urls, stored, alone))
+        if not args.no_double:
+            with run_web(2, work, work / "requests-2x.jsonl") as web2:
+                sources2 = work / "sources-2x.yaml"
+                sources2.write_text(sources_yaml(web2.sites), encoding="utf-8")
+                databases.append(_create_db())
+                double = crawl(sources2, databases[1], web2)
+            figures.update(
+                double_s=double.seconds, double_pss_mb=double.peak_pss_mb,
+                double_rss_mb=double.peak_rss_mb, double_article_requests=double.article_requests,
+            )  # fmt: skip
+            print(f"    2x web: {double.seconds:.1f} s, peak PSS {double.peak_pss_mb:.0f} MB")
+    finally:
+        if not args.keep:
+            for url in databases:
+                _drop_db(url)
+            shutil.rmtree(work, ignore_errors=True)
+    print()
+    print(table(figures))
+    if args.json:
+        Path(args.json).write_text(json.dumps(figures, indent=2), encoding="utf-8")
+    return 0
+
+
+def table(f: dict) -> str:
+    n, first, ceil, cli = f["pages"], f["crawl_s"], f["ceiling_s"], f["cli_s"]
+    rows = [
+        ("real pages; sites", f"{n}", f"{f['sites']} sites on 127.0.0.{FIRST_OCTET}+"),
+        ("(1) ceiling: trafilatura alone, 1 process/core", f"{ceil:.1f} s", f"{n / ceil:.1f} p/s"),
+        ("(2) trafilatura CLI -i --parallel 4, sleep 0", f"{cli:.1f} s", f"{n / cli:.1f} p/s"),
+        ("(3) howardshome crawl into PostgreSQL", f"{first:.1f} s", f"{n / first:.1f} p/s"),
+        ("    stored articles; per second", f"{f['stored']}", f"{f['stored'] / first:.1f}/s"),
+        ("    ratio to the ceiling (target >= 0.8)", f"{ceil / first:.2f}", ""),
+        ("    ratio to the CLI (target >= 1.8)", f"{cli / first:.2f}", ""),
+        ("    CPU s: crawl tree; ceiling", f"{f['crawl_cpu']:.0f}", f"{f['ceiling_cpu']:.0f}"),
+        ("    peak memory, tree: PSS; RSS sum",
+         f"{f['crawl_pss_mb']:.0f} MB", f"{f['crawl_rss_mb']:.0f} MB"),
+        ("    requests; article pages", f"{f['crawl_requests']}", f"{f['crawl_article_requests']}"),
+        ("(4) second crawl, unchanged web",
+         f"{f['second_s']:.1f} s", f"{100 * f['second_s'] / first:.1f}% of first"),
+        ("    requests; article pages again",
+         f"{f['second_requests']}", f"{f['second_article_requests']}"),
+        ("(5) text F1 stored; trafilatura alone",
+         f"{f['f1_stored']:.3f}", f"{f['f1_alone']:.3f} ({f['f1_pages']} pages)"),
+        ("    date accuracy stored; alone, same pages",
+         f"{f['date_acc_stored']:.3f}", f"{f['date_acc_alone']:.3f} ({f['date_pages']} pages)"),
+        ("    date accuracy alone, all gold pages",
+         f"{f['date_acc_alone_all']:.3f}", f"({f['date_pages_all']} pages)"),
+    ]  # fmt: skip
+    if "double_s" in f:
+        rows.append(
+            ("2x web: peak PSS; RSS sum; time",
+             f"{f['double_pss_mb']:.0f} MB", f"{f['double_rss_mb']:.0f} MB; {f['double_s']:.1f} s")
+        )  # fmt: skip
+    width = max(len(r[0]) for r in rows)
+    lines = [f"| {'measure'.ljust(width)} | value | detail |", f"|{'-' * (width + 2)}|---|---|"]
+    lines += [f"| {a.ljust(width)} | {b} | {c} |" for a, b, c in rows]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

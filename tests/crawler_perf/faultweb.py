@@ -1,0 +1,69 @@
+"""A web with two healthy sites and one whose pages include a worker-killing and a hanging page."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from crawler.worker import CRASH_MARKER, HANG_MARKER
+from fakeweb.render import Article, Site, render_site
+from fakeweb.routes import Web
+from tests.webs.text import body
+
+SITES = ["faulty", "healthy"]
+NOW = datetime.now(UTC).replace(microsecond=0)
+# One subject per article: the generated texts of one subject are near-duplicates of each other.
+SUBJECTS = {
+    "faulty": ["energie", "klimaat", "financien"],
+    "healthy": ["sociaal", "digitaal", "overig"],
+}
+
+
+def _articles(prefix: str) -> list[Article]:
+    return [
+        Article(
+            slug=f"{prefix}-{i}",
+            title=f"{prefix.capitalize()} bericht {i} over {subject}",
+            published=NOW - timedelta(days=1 + i),
+            body=body(subject, seed=sum(map(ord, prefix)) * 10 + i),
+        )
+        for i, subject in enumerate(SUBJECTS[prefix])
+    ]
+
+
+# The pathological pages: each is a normal article plus a test-only marker.
+FAULTS = {"faulty-crash": CRASH_MARKER, "faulty-hang": HANG_MARKER}
+GOOD = {key: len(subjects) for key, subjects in SUBJECTS.items()}
+
+
+def build(bases: dict[str, str]) -> Web:
+    faulty = _articles("faulty")
+    for index, (slug, marker) in enumerate(FAULTS.items()):
+        faulty.insert(
+            1 + index,
+            Article(
+                slug=slug,
+                title=f"Pagina die de extractie laat {'crashen' if 'crash' in slug else 'hangen'}",
+                published=NOW - timedelta(hours=3 + index),
+                body=[marker, *body("overig", seed=900 + index)],
+            ),
+        )
+    web: Web = {
+        "faulty": render_site(Site("faulty", "Gemeente Storing", faulty), bases["faulty"]),
+        "healthy": render_site(
+            Site("healthy", "Provincie Gezond", _articles("healthy")),
+            bases["healthy"],
+        ),
+    }
+    return web
+
+
+def sources_yaml(bases: dict[str, str]) -> str:
+    lines = ["sources:"]
+    for key in SITES:
+        lines += [
+            f"  - id: {key}",
+            f"    name: Testbron {key}",
+            f"    url: {bases[key]}/",
+            f"    feeds: [{bases[key]}/nieuws.rss]",
+        ]
+    return "\n".join(lines) + "\n"
