@@ -26,3 +26,17 @@ def test_report_formats_a_table(tagger):
     report = evaluate(tagger, load_items(EVAL / "holdout.jsonl"))
     table = report.format()
     assert "micro" in table and "macro" in table and "energietransitie" in table
+
+
+def test_unseen_set_is_well_formed(tagger):
+    """The independent set (not tuned on): valid labels, press-release length, every theme."""
+    items = load_items(EVAL / "unseen.jsonl")
+    regions = {r.slug for r in tagger.region_matcher.regions}
+    assert len(items) >= 150
+    assert len({i["id"] for i in items}) == len(items)
+    for item in items:
+        assert set(item["themes"]) <= set(tagger.theme_slugs), item["id"]
+        assert set(item["regions"]) <= regions, item["id"]
+    assert sum(len(i["text"]) for i in items) / len(items) >= 400
+    for slug in tagger.theme_slugs:
+        assert sum(slug in i["themes"] for i in items) >= 8, slug
