@@ -36,6 +36,7 @@ import httpx  # noqa: E402
 from sqlalchemy import create_engine, func, make_url, select, text  # noqa: E402
 
 DEFAULT_DB = "postgresql+psycopg://postgres@127.0.0.1:5432/hh_bench"
+VERSION_TTL = 2.0  # portal.cache.VERSION_TTL
 FIXED_PAGE = (
     "<!DOCTYPE html><html lang=nl><head><title>Vast</title></head><body>"
     + "<p>Een vaste pagina van veertien kilobyte om de kale kosten van de app te meten.</p>" * 170
@@ -156,6 +157,17 @@ def recreate(db_url: str) -> None:
     admin.dispose()
 
 
+def new_data_version(db_url: str) -> None:
+    """Bump the data version as `howardshome retag` does: every cached page is stale."""
+    from models.db import make_engine, session_factory, transaction
+    from models.store import bump_data_version
+
+    engine = make_engine(db_url)
+    with transaction(session_factory(engine)) as session:
+        bump_data_version(session)
+    engine.dispose()
+
+
 def exists(db_url: str) -> bool:
     url = make_url(db_url)
     if not url.drivername.startswith("postgresql"):
@@ -235,7 +247,16 @@ def main() -> int:
         jobs = [(kind, url) for kind, items in sets.items() for url in items]
         rng.shuffle(jobs)
         cold = asyncio.run(drive(base, jobs, args.clients))
-        report("cold (each URL once, nothing cached yet)", cold)
+        report(f"cold (each URL once, nothing cached yet, {args.clients} clients)", cold)
+        # The nightly case: new data makes every page stale at once (PostgreSQL stays warm).
+        new_data_version(args.db)
+        time.sleep(VERSION_TTL + 0.5)  # each worker re-reads the version after VERSION_TTL
+        alone = asyncio.run(drive(base, jobs, 1))
+        report("cold after a data change (each URL once, one client: no queueing)", alone)
+        new_data_version(args.db)
+        time.sleep(VERSION_TTL + 0.5)
+        again = asyncio.run(drive(base, jobs, args.clients))
+        report(f"cold after a data change ({args.clients} clients)", again)
         # Prime: every worker process keeps its own cache, and a URL reaches a random worker.
         for _ in range(args.workers + 1):
             asyncio.run(drive(base, jobs, args.clients))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from time import monotonic as time_now
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
@@ -27,6 +28,8 @@ AMS = ZoneInfo("Europe/Amsterdam")
 COUNT_CAP = 1000  # counts above this read "meer dan 1.000": counting never scans everything
 SEARCH_CANDIDATES = 1000  # relevance ranks the newest this many matches of a search
 SEARCH_WINDOWS = (4000, 20000, 100000)  # a search looks at the newest N articles first
+BOUND_TTL = 60.0  # seconds a process reuses the dates where those windows start
+_bounds: dict[tuple[str, int], tuple[float, datetime | None]] = {}
 RELATED_DAYS = 10  # related articles come from this many days either side
 
 
@@ -172,9 +175,17 @@ def _windows(session: Session, f: ArticleFilter):
         query = select(Article.sort_at)
         if f.before:
             query = query.where(_before((Article.sort_at, Article.id), f.before))
-        bound = session.scalar(
-            query.order_by(Article.sort_at.desc(), Article.id.desc()).offset(n).limit(1)
-        )
+        query = query.order_by(Article.sort_at.desc(), Article.id.desc()).offset(n).limit(1)
+        if f.before:
+            bound = session.scalar(query)
+        else:
+            # Reading the 100,000th newest date walks 100,000 index entries: remembered for a
+            # while. A stale bound only makes a window a little larger or smaller.
+            key = (str(session.get_bind().url), n)
+            hit = _bounds.get(key)
+            if hit is None or time_now() - hit[0] > BOUND_TTL:
+                hit = _bounds[key] = (time_now(), session.scalar(query))
+            bound = hit[1]
         if bound is None:
             break
         yield bound
