@@ -1,7 +1,8 @@
 """Synthetic articles at scale for benchmarks and demos: realistic Dutch text, themes, regions.
 
-Deterministic for a given seed. Sources get ids starting with `seed-` so they are easy to tell
-apart (and to delete) in a database that also holds crawled articles.
+Deterministic for a given seed (the text; ids follow the order batches are written in). Sources get
+ids starting with `seed-` so they are easy to tell apart (and to delete) in a database that also
+holds crawled articles.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ import hashlib
 import random
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, select, text
@@ -123,6 +125,12 @@ def seed_articles(
             session.execute(insert(Source), new)
     done = 0
     run_tag = f"{seed}-{int(now.timestamp())}"
+    # The database's share (tsvector, indexes, triggers) is most of the work and runs in its own
+    # process: two connections write batches while this thread writes the next one's text.
+    # SQLite takes one writer at a time.
+    sqlite = session_factory.kw["bind"].dialect.name == "sqlite"
+    pool = ThreadPoolExecutor(max_workers=1 if sqlite else 2)
+    pending: list[Future] = []
     while done < count:
         n = min(batch, count - done)
         articles, tags = [], []
@@ -152,18 +160,17 @@ def seed_articles(
                 "content_hash": hashlib.md5(body.encode()).hexdigest(), "simhash": 0,
                 "hidden": False,
             })  # fmt: skip
-            tags.append((src, themes, region))
-        with session_factory() as session, session.begin():
-            ids = session.scalars(
-                insert(Article).returning(Article.id, sort_by_parameter_order=True), articles
-            ).all()
-            _children(session, ids, articles, tags, rng)
-            search.index_articles(
-                session, [(i, a["title"], a["text"]) for i, a in zip(ids, articles, strict=True)]
-            )
+            scores = [round(8.0 - 2 * rank + rng.random(), 2) for rank in range(len(themes))]
+            tags.append((src, themes, region, scores))
+        pending.append(pool.submit(_write, session_factory, articles, tags))
+        while len(pending) > 2:
+            pending.pop(0).result()
         done += n
         if progress:
             progress(done)
+    for future in pending:
+        future.result()
+    pool.shutdown()
     with session_factory() as session, session.begin():
         if session.get_bind().dialect.name == "postgresql":
             # Fresh statistics, so the planner sees the new size before the first query.
@@ -171,15 +178,27 @@ def seed_articles(
     return done, time.perf_counter() - started
 
 
-def _children(session: Session, ids, articles, tags, rng: random.Random) -> None:
+def _write(session_factory, articles: list[dict], tags: list[tuple]) -> None:
+    """One batch of articles with their sources, themes, regions (and SQLite's search copy)."""
+    with session_factory() as session, session.begin():
+        ids = session.scalars(
+            insert(Article).returning(Article.id, sort_by_parameter_order=True), articles
+        ).all()
+        _children(session, ids, articles, tags)
+        search.index_articles(
+            session, [(i, a["title"], a["text"]) for i, a in zip(ids, articles, strict=True)]
+        )
+
+
+def _children(session: Session, ids, articles, tags) -> None:
     theme_rows, region_rows, source_rows = [], [], []
-    for article_id, article, (src, themes, region) in zip(ids, articles, tags, strict=True):
+    for article_id, article, (src, themes, region, scores) in zip(ids, articles, tags,
+                                                                   strict=True):  # fmt: skip
         source_rows.append({"article_id": article_id, "source_id": src["id"], "url": article["url"],
                             "first_seen_at": article["fetched_at"]})  # fmt: skip
-        for rank, slug in enumerate(themes):
+        for slug, score in zip(themes, scores, strict=True):
             theme_rows.append({
-                "article_id": article_id, "theme_slug": slug,
-                "score": round(8.0 - 2 * rank + rng.random(), 2),
+                "article_id": article_id, "theme_slug": slug, "score": score,
                 "matches": [{"term": slug, "field": "text", "text": slug}], "origin": "auto",
             })  # fmt: skip
         if region:
