@@ -190,8 +190,8 @@ def rank_pg(session: Session, ids: Sequence[int], terms: Sequence[Term], offset:
             limit: int) -> list[int]:  # fmt: skip
     """PostgreSQL: `ids` (the bounded candidates) by rank, then newest first; one page of them.
 
-    ts_rank (title words weigh 1.0, text words 0.4) costs half of ts_rank_cd's cover density
-    over a thousand vectors, most of that time spent reading them from TOAST."""
+    ts_rank (title words weigh 1.0, text words 0.4) costs a third less than ts_rank_cd's cover
+    density over a thousand vectors (7.9 against 12.3 ms, 4 ms of it reading them from TOAST)."""
     tsq = func.to_tsquery("simple", pg_tsquery(terms))
     row = ARTICLE_SEARCH.c
     return list(
