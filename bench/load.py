@@ -102,6 +102,7 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--seconds", type=int, default=30)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=2, help="wrk runs after the warm-up")
     parser.add_argument(
         "--queries", type=int, default=500,
         help="distinct search queries (the response memo keeps 2,000 entries per worker)",
@@ -141,7 +142,7 @@ def main() -> int:
                 time.sleep(0.2)
         wrk(base, script, args.connections, 5)  # warm-up: every worker imports and caches
         rows = [("after warm-up", None, rss_kb(server.pid))]
-        for number in (1, 2):
+        for number in range(1, args.runs + 1):
             result = wrk(base, script, args.connections, args.seconds)
             rows.append((f"run {number}", result, rss_kb(server.pid)))
     finally:
@@ -162,9 +163,11 @@ def main() -> int:
         errors += bad
         print(f"| {name} | {result['requests']} | {result['rps']:.0f} | {result['p50']:.1f} | "
               f"{result['p99']:.1f} | {bad} | {rss / 1024:.1f} |")  # fmt: skip
-    growth = (rows[2][2] - rows[1][2]) / 1024
-    print(f"\nerrors: {errors}; RSS growth from run 1 to run 2: {growth:+.1f} MiB "
-          f"({100 * growth * 1024 / rows[1][2]:+.1f}%)")  # fmt: skip
+    print(f"\nerrors: {errors}")
+    for (name, _, before), (later, _, after) in zip(rows[1:], rows[2:], strict=False):
+        growth = (after - before) / 1024
+        print(f"RSS growth from {name} to {later}: {growth:+.1f} MiB "
+              f"({100 * growth * 1024 / before:+.1f}%)")  # fmt: skip
     return 0 if errors == 0 else 1
 
 
