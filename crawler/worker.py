@@ -17,7 +17,7 @@ from crawler.urls import url_hash
 
 _tagger = None
 _pages = 0
-TRIM_EVERY = 16  # pages between handing freed heap back to the system
+TRIM_EVERY = 64  # pages between handing freed heap back to the system
 # Test-only: with this variable set to 1, a page containing one of the markers below kills or
 # hangs its worker, so tests can prove that such a page costs only itself. Pages alone never can.
 FAULTS_ENV = "HOWARDSHOME_TEST_WORKER_FAULTS"

@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 # A worker is replaced after this many pages, so a slow leak in a parser cannot grow all night;
 # rarely enough that the fork and the tagger's warm stem cache are not paid often.
-TASKS_PER_WORKER = 250
+TASKS_PER_WORKER = 1000
 # Pages between full garbage collections in the crawler process. A downloaded response sits in
 # reference cycles (request, meta, Deferreds) with its parsed lxml tree, whose C memory the
 # collector cannot see; left to the collector's own pace, hundreds of trees pile up.
