@@ -27,7 +27,9 @@ from models.entities import (
 AMS = ZoneInfo("Europe/Amsterdam")
 COUNT_CAP = 1000  # counts above this read "meer dan 1.000": counting never scans everything
 SEARCH_CANDIDATES = 1000  # relevance ranks the newest this many matches of a search
-SEARCH_WINDOWS = (4000, 20000, 100000)  # a search looks at the newest N articles first
+# A search looks at the newest 4,000 articles first, then at windows doubled in size until
+# they should hold a page of matches, and past 128,000 at all articles.
+SEARCH_WINDOWS = (4000, 128000)
 BOUND_TTL = 60.0  # seconds a process reuses the dates where those windows start
 _bounds: dict[tuple[str, int], tuple[float, datetime | None]] = {}
 RELATED_DAYS = 10  # related articles come from this many days either side
@@ -162,34 +164,51 @@ def _before(order, before: tuple[datetime, int]):
     return or_(order[0] < sort_at, and_(order[0] == sort_at, order[1] < article_id))
 
 
-def _windows(session: Session, f: ArticleFilter):
+class _Windows:
     """Lower sort_at bounds for a search, widest last (None: no bound).
 
     A GIN (or FTS5) index finds every match of a word, but ordering matches by date means
     visiting each one's row: thousands for a common word. Bounding the search to the newest N
-    articles first (the bound comes from an index-only scan) lets the database intersect the two
-    indexes and visit only the matches inside the window; the window widens while it holds too
-    few matches for the page.
+    articles first (the bound comes from an index-only scan) lets the database visit only the
+    matches inside the window. When a window holds too few matches for the page, the caller says
+    how many it found (`found`) and the next window is sized to hold enough at once, assuming
+    matches spread evenly; past the last size in SEARCH_WINDOWS it is the whole archive.
     """
-    for n in SEARCH_WINDOWS:
+
+    def __init__(self, session: Session, f: ArticleFilter):
+        self.session, self.f = session, f
+        self.seen: tuple[int, int] | None = None  # (matches found, matches needed)
+
+    def found(self, count: int, need: int) -> None:
+        self.seen = (count, need)
+
+    def __iter__(self):
+        n = SEARCH_WINDOWS[0]
+        while n <= SEARCH_WINDOWS[-1]:
+            bound = self._bound(n)
+            if bound is None:
+                break
+            yield bound
+            count, need = self.seen or (0, 1)
+            wanted = n * (need + 1) * 1.5 / max(count, 1)
+            while n < wanted and n <= SEARCH_WINDOWS[-1]:
+                n *= 2
+        yield None
+
+    def _bound(self, n: int) -> datetime | None:
         query = select(Article.sort_at)
-        if f.before:
-            query = query.where(_before((Article.sort_at, Article.id), f.before))
+        if self.f.before:
+            query = query.where(_before((Article.sort_at, Article.id), self.f.before))
         query = query.order_by(Article.sort_at.desc(), Article.id.desc()).offset(n).limit(1)
-        if f.before:
-            bound = session.scalar(query)
-        else:
-            # Reading the 100,000th newest date walks 100,000 index entries: remembered for a
-            # while. A stale bound only makes a window a little larger or smaller.
-            key = (str(session.get_bind().url), n)
-            hit = _bounds.get(key)
-            if hit is None or time_now() - hit[0] > BOUND_TTL:
-                hit = _bounds[key] = (time_now(), session.scalar(query))
-            bound = hit[1]
-        if bound is None:
-            break
-        yield bound
-    yield None
+        if self.f.before:
+            return self.session.scalar(query)
+        # Reading the 100,000th newest date walks 100,000 index entries: remembered for a
+        # while. A stale bound only makes a window a little larger or smaller.
+        key = (str(self.session.get_bind().url), n)
+        hit = _bounds.get(key)
+        if hit is None or time_now() - hit[0] > BOUND_TTL:
+            hit = _bounds[key] = (time_now(), self.session.scalar(query))
+        return hit[1]
 
 
 def list_articles(session: Session, f: ArticleFilter) -> list[Article]:
@@ -208,8 +227,9 @@ def page_articles(session: Session, f: ArticleFilter) -> ArticlePage:
         return _page(f, _load(session, ids))
     count = None
     sqlite = session.get_bind().dialect.name == "sqlite"
+    windows = _Windows(session, f)
     with search.matches_by_index(session):
-        for bound in _windows(session, f):
+        for bound in windows:
             query, order, rank = _filtered(session, f, since=bound)
             if f.sort == "datum":
                 if f.before:
@@ -220,6 +240,7 @@ def page_articles(session: Session, f: ArticleFilter) -> ArticlePage:
                 ).all()
                 if len(found) > f.limit or bound is None:
                     break
+                windows.found(len(found), f.limit)
             else:
                 # Rank the most recent matches only: ranking every match of a common word in a
                 # large archive costs seconds, and for news the newest are the ones worth ranking.
@@ -230,6 +251,7 @@ def page_articles(session: Session, f: ArticleFilter) -> ArticlePage:
                 ).all()
                 if len(found) > SEARCH_CANDIDATES or bound is None:
                     break
+                windows.found(len(found), SEARCH_CANDIDATES)
     if f.sort == "datum":
         ids = [r[0] for r in found]
     else:
@@ -271,12 +293,14 @@ def count_articles(session: Session, f: ArticleFilter, cap: int = COUNT_CAP) -> 
         return 0
     searching = bool(f.terms())
     with search.matches_by_index(session) if searching else nullcontext():
-        for bound in _windows(session, f) if searching else [None]:
+        windows = _Windows(session, f)
+        for bound in windows if searching else [None]:
             query, _, _ = _filtered(session, f, since=bound)
             inner = query.limit(cap + 1).subquery()
             found = session.scalar(select(func.count()).select_from(inner)) or 0
             if found > cap:
                 break
+            windows.found(found, cap)
     return found
 
 
