@@ -21,8 +21,11 @@ def _setup_logging(settings: Settings) -> None:
 
 
 def _load_config(settings: Settings, sources_path: str | None = None):
-    """Both editorial files, validated together; raises ConfigError naming file and line."""
-    from models.catalog import load_catalog
+    """Both editorial files, validated together; raises ConfigError naming file and line.
+
+    The same checks as `sources check`, regions included: what it refuses is never crawled.
+    """
+    from models.catalog import load_catalog, read_regions, region_problems
     from models.taxonomy import load_taxonomy
 
     problems = []
@@ -36,6 +39,8 @@ def _load_config(settings: Settings, sources_path: str | None = None):
         catalog = load_catalog(sources_path or settings.sources, known_themes=known)
     except ConfigError as exc:
         problems += exc.problems
+    else:
+        problems += region_problems(sources_path or settings.sources, read_regions())
     if problems:
         raise ConfigError(problems)
     return catalog, taxonomy

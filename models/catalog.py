@@ -432,7 +432,7 @@ def load_valid_sources(
     """
     doc, problems = read_located(path, "source")
     if doc is not None:
-        problems += source_problems(doc, known_themes)
+        problems += source_problems(doc, known_themes, read_regions())
     entries = doc.data.get("sources") if doc is not None and isinstance(doc.data, dict) else None
     if doc is None or not isinstance(entries, list):
         raise ConfigError(sorted(problems, key=lambda p: p.line or 0))
@@ -450,3 +450,19 @@ def load_valid_sources(
     valid = [entry for index, entry in enumerate(entries) if index not in broken]
     catalog = Catalog.model_validate({**doc.data, "sources": valid})
     return catalog, sorted(problems, key=lambda p: p.line or 0)
+
+
+def region_problems(
+    path: str | Path, regions: Mapping[str, Mapping[str, str]] | None
+) -> list[Problem]:
+    """Unknown regions and provinces in a sources file that is otherwise valid (for `crawl`)."""
+    if regions is None:  # no register to check against
+        return []
+    doc, _ = read_located(path, "source")
+    if doc is None:
+        return []
+    return [
+        p
+        for p in source_problems(doc, None, regions)
+        if p.message.startswith(("region:", "province:"))
+    ]

@@ -36,6 +36,11 @@ def _cases(bases: dict[str, str]) -> dict[str, tuple[str, list[str]]]:
             _sources(bases, "  - id: rss2", "    name: Nog eens", f"    url: {bases['atom']}/"),
             [":6:", "duplicate id (first used at line 2)"],
         ),
+        "region": (
+            _sources(bases, "  - id: atom", "    name: P", f"    url: {bases['atom']}/",
+                     "    region: atlantis"),  # fmt: skip
+            [":9:", "unknown region 'atlantis'"],
+        ),
         "theme hint": (
             _sources(
                 bases,
