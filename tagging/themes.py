@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate, compress
 
@@ -32,8 +33,11 @@ KINDS = ("term", "context", "negative")
 PASSING_MIN_SENTENCES = 4  # articles this long can mention a theme in passing
 _SENTENCE_END = re.compile(r"[.!?:](?=\s)|\n")
 _SENTENCE_ENDS = (". ", "! ", "? ", ": ", "\n")
-LONG_TEXT = 1200  # characters; longer texts need more evidence (see _threshold_factor)
+LONG_TEXT = 1200  # characters; longer texts need more evidence (_threshold_factor, _long_text)
 LEAD = 600  # characters: the lead paragraph of a news article
+LEADER_FACTOR = 1.5  # a paragraph's subject: two terms, or one decisive term and a repeat
+MIN_PARAGRAPHS = 2  # fewer (a text without line breaks): no paragraph is a side subject
+HEADING = 80  # characters: a shorter line without a full stop is a heading of what follows
 
 
 @dataclass(frozen=True)
@@ -217,6 +221,7 @@ class ThemeMatcher:
         factor = _threshold_factor(len(text))
         hinted = set(source_themes)
         tags = []
+        evidence: dict[int, list[tuple]] = {}
         title_factor = self.title_factor
         fields = (title, text)
         for theme, items in by_theme.items():
@@ -242,12 +247,15 @@ class ThemeMatcher:
                 best = title_factor if any(h[0] == 0 for h in occurrences) else 1.0
                 score += weight * best + weight * 0.25 * min(len(occurrences) - 1, 4)
             if score >= needed:
+                evidence[theme] = kept
                 matches = [
                     Match(e.term, _FIELDS[r], st, -ne, fields[r][st:-ne])
                     for r, st, ne, _, e in sorted(kept)
                 ]
                 tags.append(ThemeTag(self.slugs[theme], round(score, 3), matches))
         tags.sort(key=lambda t: (-t.score, self.slugs.index(t.slug)))
+        if len(tags) > 1 and len(text) > LONG_TEXT:
+            return self._long_text(tags, text, evidence)
         if tags:
             floor = tags[0].score * self.relative
             tags = [t for t in tags if t.score >= floor]
@@ -255,8 +263,92 @@ class ThemeMatcher:
             tags = _drop_passing(tags, text)
         return tags
 
+    def _long_text(
+        self, tags: list[ThemeTag], text: str, evidence: dict[int, list[tuple]]
+    ) -> list[ThemeTag]:
+        """Several themes in a long article. The main theme's score grows with length, so a
+        share of it no longer tells a side subject from a passing one; the paragraphs do. A
+        theme stays when it is named in the title or the lead, or is the subject of a paragraph
+        of its own (see _paragraph_leaders); a theme the article names only in passing, after
+        the lead, in paragraphs about something else, goes."""
+        floor = tags[0].score * self.relative
+        leaders: set[str] | None = None
+
+        def leads_a_paragraph(tag: ThemeTag) -> bool:
+            nonlocal leaders
+            if tag.score < self.thresholds[self.slugs.index(tag.slug)] * LEADER_FACTOR:
+                return False  # cannot reach it in one paragraph either
+            if leaders is None:  # only when a theme needs it: most articles never ask
+                bounds = _paragraph_ends(text)
+                leaders = (
+                    self._paragraph_leaders(evidence, bounds)
+                    if len(bounds) >= MIN_PARAGRAPHS
+                    else set()
+                )
+            return tag.slug in leaders
+
+        tags = [t for t in tags if t.score >= floor or leads_a_paragraph(t)]
+        tags = _drop_passing(tags, text)
+        return [
+            tag
+            for rank, tag in enumerate(tags)
+            if rank == 0
+            or any(m.field == "title" or m.start < LEAD for m in tag.matches)
+            or leads_a_paragraph(tag)
+        ]
+
+    def _paragraph_leaders(self, evidence: dict[int, list[tuple]], bounds: list[int]) -> set[str]:
+        """Themes that are the subject of a paragraph (bounds: paragraph end offsets): scored
+        on that paragraph alone they reach LEADER_FACTOR times their threshold and no other
+        theme scores more there. Reporters give a side subject a paragraph of its own."""
+        scores: list[dict[int, float]] = [{} for _ in bounds]
+        for theme, hits in evidence.items():
+            seen: dict[tuple[int, str], int] = {}
+            for hit in hits:
+                if hit[0]:
+                    entry = hit[4]
+                    index = bisect_right(bounds, hit[1])
+                    key = (index, entry.term)
+                    repeats = seen.get(key)
+                    if repeats is None:
+                        seen[key] = 0
+                        gained = entry.weight
+                    elif repeats < 4:
+                        seen[key] = repeats + 1
+                        gained = entry.weight * 0.25
+                    else:
+                        continue
+                    paragraph = scores[index]
+                    paragraph[theme] = paragraph.get(theme, 0.0) + gained
+        leaders = set()
+        for paragraph in scores:
+            if not paragraph:
+                continue
+            best = max(paragraph.values())
+            for theme, value in paragraph.items():
+                if value >= best and value >= self.thresholds[theme] * LEADER_FACTOR:
+                    leaders.add(self.slugs[theme])
+        return leaders
+
 
 _FIELDS = ("title", "text")
+
+
+def _paragraph_ends(text: str) -> list[int]:
+    """End offsets of the paragraphs (lines) of a text; a heading joins the paragraph below."""
+    ends = []
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start)
+        if end < 0:
+            end = len(text)
+        line = text[start:end].strip()
+        if line and (len(line) >= HEADING or line.endswith((".", "!", "?", '"', "'"))):
+            ends.append(end)
+        start = end + 1
+    if not ends or ends[-1] < len(text):
+        ends.append(len(text))
+    return ends
 
 
 def _words(folded: str) -> tuple[list[str], str]:
@@ -340,11 +432,6 @@ def _drop_passing(tags: list[ThemeTag], text: str) -> list[ThemeTag]:
         starts = [m.start for m in tag.matches]
         if _SENTENCE_END.search(text, min(starts), max(starts)):
             kept.append(tag)  # named in more than one sentence
-    if len(text) > LONG_TEXT and len(kept) > 1:
-        # News puts its subject in the title and the lead: in a long article, a theme first
-        # named after the lead is a side subject (or a block of other news on the page).
-        lead = [t for t in kept if any(m.field == "title" or m.start < LEAD for m in t.matches)]
-        kept = lead or kept[:1]
     return kept
 
 

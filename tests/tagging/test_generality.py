@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tagging.text import TOKEN, fold
-from tagging.themes import _Spans, _words
+from tagging.themes import _paragraph_ends, _Spans, _words
 
 ROUND_UP = (
     "De gemeenteraad van Meppel heeft donderdag een volle agenda afgewerkt. De raad stemde in "
@@ -113,3 +113,45 @@ def test_in_a_long_article_a_theme_after_the_lead_is_a_side_subject(tagger):
     found = themes(tagger, "Warmtenet voor Holtenbroek", lead + filler + late)
     assert found == ["energietransitie"]
     assert "sociaal-domein" in themes(tagger, "Nieuws", late + lead)
+
+
+WARMTENET_LEAD = (
+    "De gemeente Zwolle legt een warmtenet aan in Holtenbroek. Ruim 2.000 woningen gaan van "
+    "het aardgas af. Het warmtenet gebruikt restwarmte van een bedrijf."
+)
+WORKS = (
+    "De aanleg begint in het voorjaar en duurt twee jaar. Huishoudens krijgen acht weken vooraf "
+    "een brief met de planning voor hun straat. Tijdens de werkzaamheden blijven alle woningen "
+    "bereikbaar, al kan het parkeren lastiger zijn. De aannemer werkt van maandag tot en met "
+    "vrijdag tussen zeven uur 's ochtends en vijf uur 's middags."
+)
+PARTICIPATION = (
+    "Bewoners praten mee via een klankbordgroep. Tijdens drie bewonersavonden konden inwoners "
+    "hun zorgen delen, en een burgerpanel adviseert over de volgorde van de straten. De "
+    "inspraakreacties zijn verwerkt in het plan."
+)
+
+
+def test_a_side_subject_with_a_paragraph_of_its_own_counts_after_the_lead(tagger):
+    paragraphs = [WARMTENET_LEAD, WORKS, WORKS, WORKS, PARTICIPATION, "Meer informatie: zwolle.nl."]
+    text = "\n\n".join(paragraphs)
+    assert len(text) > 1200 and text.index("Bewoners") > 1000
+    found = themes(tagger, "Warmtenet voor Holtenbroek", text)
+    assert found == ["energietransitie", "burger-en-participatie"]
+
+
+def test_without_line_breaks_only_the_title_and_lead_name_side_subjects(tagger):
+    text = " ".join([WARMTENET_LEAD, WORKS, WORKS, WORKS, PARTICIPATION])
+    assert themes(tagger, "Warmtenet voor Holtenbroek", text) == ["energietransitie"]
+
+
+def test_a_heading_belongs_to_the_paragraph_below_it():
+    text = (
+        "Eerste alinea van het bericht.\n\nBewoners praten mee\nTweede alinea.\n\nMeer informatie"
+    )
+    ends = _paragraph_ends(text)
+    assert [text[a:b].strip() for a, b in zip([0, *ends], ends, strict=False)] == [
+        "Eerste alinea van het bericht.",
+        "Bewoners praten mee\nTweede alinea.",
+        "Meer informatie",
+    ]
