@@ -36,6 +36,7 @@ _SENTENCE_ENDS = (". ", "! ", "? ", ": ", "\n")
 LONG_TEXT = 1200  # characters; longer texts need more evidence (_threshold_factor, _long_text)
 LEAD = 600  # characters: the lead paragraph of a news article
 LEADER_FACTOR = 1.5  # a paragraph's subject: two terms, or one decisive term and a repeat
+LONG_RELATIVE = 0.5  # long texts: share of the main theme a side theme needs without a paragraph
 MIN_PARAGRAPHS = 2  # fewer (a text without line breaks): no paragraph is a side subject
 HEADING = 80  # characters: a shorter line without a full stop is a heading of what follows
 
@@ -268,10 +269,10 @@ class ThemeMatcher:
     ) -> list[ThemeTag]:
         """Several themes in a long article. The main theme's score grows with length, so a
         share of it no longer tells a side subject from a passing one; the paragraphs do. A
-        theme stays when it is named in the title or the lead, or is the subject of a paragraph
-        of its own (see _paragraph_leaders); a theme the article names only in passing, after
-        the lead, in paragraphs about something else, goes."""
-        floor = tags[0].score * self.relative
+        side theme stays when it is the subject of a paragraph of its own (_paragraph_leaders),
+        or else when it reaches half the main theme's score and is named in the title or the
+        lead. A theme named in passing, in paragraphs about something else, goes."""
+        floor = tags[0].score * max(self.relative, LONG_RELATIVE)
         leaders: set[str] | None = None
 
         def leads_a_paragraph(tag: ThemeTag) -> bool:
