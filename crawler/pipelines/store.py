@@ -96,6 +96,9 @@ class StorePipeline:
         if self.timer and self.timer.running:
             self.timer.stop()
         await maybe_deferred_to_future(self.flush())
+        # flush() returns at once when nothing is pending, but batches handed over earlier may
+        # still wait for the writer: a no-op taken through the lock runs after all of them.
+        await maybe_deferred_to_future(self.lock.run(lambda: None))
         # Links whose article was in the last batch resolve now; any left are for articles
         # that were never stored.
         await maybe_deferred_to_future(self.flush(final=True))
