@@ -371,7 +371,9 @@ def build_parser() -> argparse.ArgumentParser:
     classify.set_defaults(func=cmd_classify)
 
     export = sub.add_parser("export", help="stored articles as JSON lines")
-    export.add_argument("--since", type=date.fromisoformat, help="YYYY-MM-DD (fetched or published)")
+    export.add_argument(
+        "--since", type=date.fromisoformat, help="YYYY-MM-DD (fetched or published)"
+    )
     export.set_defaults(func=cmd_export)
 
     retag = sub.add_parser("retag", help="re-tag every stored article after a taxonomy change")

@@ -242,8 +242,10 @@ def main() -> int:
         rng = random.Random(5)
         sets = urls(args.db, rng)
         count = sum(len(v) for v in sets.values())
-        print(f"{max(have, args.articles)} articles; {count} distinct URLs; {args.clients} "
-              f"concurrent clients; {args.workers} uvicorn workers; {os.cpu_count()} cores")
+        print(
+            f"{max(have, args.articles)} articles; {count} distinct URLs; {args.clients} "
+            f"concurrent clients; {args.workers} uvicorn workers; {os.cpu_count()} cores"
+        )
         jobs = [(kind, url) for kind, items in sets.items() for url in items]
         rng.shuffle(jobs)
         cold = asyncio.run(drive(base, jobs, args.clients))

@@ -45,6 +45,7 @@ def url_hash(url: str) -> str:
 
 def same_site(a: str, b: str) -> bool:
     """True when two URLs are on the same registrable host (www. ignored)."""
+
     def host(u: str) -> str:
         h = (urlsplit(u).hostname or "").lower()
         return h[4:] if h.startswith("www.") else h

@@ -1,4 +1,4 @@
-"""`howardshome demo`: start the bundled web, crawl it into a fresh SQLite file, serve the portal."""
+"""`howardshome demo`: start the bundled web, crawl it into fresh SQLite, serve the portal."""
 
 from __future__ import annotations
 

@@ -46,7 +46,9 @@ class Site:
 
 
 def _page(site: Site, base: str, title: str, main: str, head_extra: str = "") -> str:
-    nav = "".join(f'<li><a href="{href}">{escape(label)}</a></li>' for href, label in site.extra_nav)
+    nav = "".join(
+        f'<li><a href="{href}">{escape(label)}</a></li>' for href, label in site.extra_nav
+    )
     feed_link = ""
     if site.feed and site.announce_feed:
         kind = "application/atom+xml" if site.feed == "atom" else "application/rss+xml"
@@ -73,7 +75,8 @@ def _page(site: Site, base: str, title: str, main: str, head_extra: str = "") ->
 {main}
 <footer class="site-footer">
   <p>{escape(site.name)} &middot; Postbus 1000 &middot; <a href="/privacy">Privacy</a>
-  &middot; <a href="/cookies">Cookies</a> &middot; <a href="/toegankelijkheid">Toegankelijkheid</a></p>
+  &middot; <a href="/cookies">Cookies</a>
+  &middot; <a href="/toegankelijkheid">Toegankelijkheid</a></p>
 </footer>
 </body>
 </html>"""

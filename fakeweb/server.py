@@ -174,7 +174,7 @@ class _Handler(BaseHTTPRequestHandler):
 def load_builder(spec: str):
     module_name, _, func = spec.partition(":")
     module = importlib.import_module(module_name)
-    return getattr(module, func or "build"), getattr(module, "SITES")
+    return getattr(module, func or "build"), module.SITES
 
 
 def serve(spec: str, log_file: str | None = None, first_octet_offset: int = 2) -> None:

@@ -65,7 +65,11 @@ def load_located_yaml(path: str | Path) -> LocatedYaml:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         message = f"YAML syntax error: {exc.problem or exc}"
-        if "\t" in text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else False:
+        if (
+            "\t" in text.splitlines()[line - 1]
+            if line and line <= len(text.splitlines())
+            else False
+        ):
             message += " (tab characters are not allowed for indentation; use spaces)"
         raise ConfigError([Problem(name, line, None, message)]) from None
     lines: dict[Loc, int] = {}

@@ -235,8 +235,7 @@ def page_articles(session: Session, f: ArticleFilter) -> ArticlePage:
                 if f.before:
                     query = query.where(_before(order, f.before))
                 found = session.execute(
-                    query.order_by(order[0].desc(), order[1].desc())
-                    .limit(f.limit + 1)
+                    query.order_by(order[0].desc(), order[1].desc()).limit(f.limit + 1)
                 ).all()
                 if len(found) > f.limit or bound is None:
                     break

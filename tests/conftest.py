@@ -34,7 +34,9 @@ def db_url(request, tmp_path):
     if problem:
         if os.environ.get("HOWARDSHOME_SKIP_POSTGRES") == "1":
             pytest.skip(f"PostgreSQL not available: {problem}")
-        pytest.fail(f"PostgreSQL not available ({problem}); set HOWARDSHOME_SKIP_POSTGRES=1 to skip")
+        pytest.fail(
+            f"PostgreSQL not available ({problem}); set HOWARDSHOME_SKIP_POSTGRES=1 to skip"
+        )
     import psycopg
 
     name = f"hh_test_{uuid.uuid4().hex[:12]}"

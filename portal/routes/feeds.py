@@ -105,30 +105,34 @@ def _page_url(f: queries.ArticleFilter) -> str:
     return "/" + (f"?{qs}" if qs else "")
 
 
-@router.get("/all.xml",
-            response_class=RssResponse, summary="RSS 2.0: alle artikelen")
+@router.get("/all.xml", response_class=RssResponse, summary="RSS 2.0: alle artikelen")
 def all_feed(request: Request, db: Session = Depends(session)):
     f = queries.ArticleFilter()
     return cached(request, db, lambda: _feed(request, db, "Alle artikelen", "rss", f, "/"))
 
 
-@router.get("/all.atom",
-            response_class=AtomResponse, summary="Atom: alle artikelen")
+@router.get("/all.atom", response_class=AtomResponse, summary="Atom: alle artikelen")
 def all_feed_atom(request: Request, db: Session = Depends(session)):
     f = queries.ArticleFilter()
     return cached(request, db, lambda: _feed(request, db, "Alle artikelen", "atom", f, "/"))
 
 
-@router.get("/articles.xml",
-            response_class=RssResponse, summary="RSS 2.0 van elke selectie: filters en zoekwoorden")
+@router.get(
+    "/articles.xml",
+    response_class=RssResponse,
+    summary="RSS 2.0 van elke selectie: filters en zoekwoorden",
+)
 def selection_feed(request: Request, f: queries.ArticleFilter = Depends(article_filter),
                    db: Session = Depends(session)):  # fmt: skip
     return cached(request, db, lambda: _feed(request, db, _title(request, db, f), "rss", f,
                                              _page_url(f)))  # fmt: skip
 
 
-@router.get("/articles.atom",
-            response_class=AtomResponse, summary="Atom van elke selectie: filters en zoekwoorden")
+@router.get(
+    "/articles.atom",
+    response_class=AtomResponse,
+    summary="Atom van elke selectie: filters en zoekwoorden",
+)
 def selection_feed_atom(request: Request, f: queries.ArticleFilter = Depends(article_filter),
                         db: Session = Depends(session)):  # fmt: skip
     return cached(request, db, lambda: _feed(request, db, _title(request, db, f), "atom", f,
@@ -163,8 +167,7 @@ def _theme(request: Request, db: Session, slug: str):
     return theme
 
 
-@router.get("/themes/{slug}.xml",
-            response_class=RssResponse, summary="RSS 2.0 per thema")
+@router.get("/themes/{slug}.xml", response_class=RssResponse, summary="RSS 2.0 per thema")
 def theme_feed(request: Request, slug: str = _slug_path(), db: Session = Depends(session)):
     theme = _theme(request, db, slug)
     f = queries.ArticleFilter(theme=slug)
@@ -172,8 +175,7 @@ def theme_feed(request: Request, slug: str = _slug_path(), db: Session = Depends
                   lambda: _feed(request, db, theme.label, "rss", f, f"/themes/{slug}"))  # fmt: skip
 
 
-@router.get("/themes/{slug}.atom",
-            response_class=AtomResponse, summary="Atom per thema")
+@router.get("/themes/{slug}.atom", response_class=AtomResponse, summary="Atom per thema")
 def theme_feed_atom(request: Request, slug: str = _slug_path(), db: Session = Depends(session)):
     theme = _theme(request, db, slug)
     f = queries.ArticleFilter(theme=slug)
@@ -189,16 +191,14 @@ def _source(request: Request, db: Session, source_id: str):
     return source
 
 
-@router.get("/sources/{source_id}.xml",
-            response_class=RssResponse, summary="RSS 2.0 per bron")
+@router.get("/sources/{source_id}.xml", response_class=RssResponse, summary="RSS 2.0 per bron")
 def source_feed(request: Request, source_id: str = _slug_path(), db: Session = Depends(session)):
     source = _source(request, db, source_id)
     f = queries.ArticleFilter(source=source_id)
     return cached(request, db, lambda: _feed(request, db, source.name, "rss", f, _page_url(f)))
 
 
-@router.get("/sources/{source_id}.atom",
-            response_class=AtomResponse, summary="Atom per bron")
+@router.get("/sources/{source_id}.atom", response_class=AtomResponse, summary="Atom per bron")
 def source_feed_atom(
     request: Request, source_id: str = _slug_path(), db: Session = Depends(session)
 ):
@@ -215,24 +215,31 @@ def _region(request: Request, db: Session, slug: str) -> str:
     return names.get(slug, slug)
 
 
-@router.get("/regions/{slug}.xml", response_class=RssResponse,
-            summary="RSS 2.0 per regio (gemeente, provincie, waterschap)")
+@router.get(
+    "/regions/{slug}.xml",
+    response_class=RssResponse,
+    summary="RSS 2.0 per regio (gemeente, provincie, waterschap)",
+)
 def region_feed(request: Request, slug: str = _slug_path(), db: Session = Depends(session)):
     name = _region(request, db, slug)
     f = queries.ArticleFilter(region=slug)
     return cached(request, db, lambda: _feed(request, db, name, "rss", f, _page_url(f)))
 
 
-@router.get("/regions/{slug}.atom", response_class=AtomResponse,
-            summary="Atom per regio (gemeente, provincie, waterschap)")
+@router.get(
+    "/regions/{slug}.atom",
+    response_class=AtomResponse,
+    summary="Atom per regio (gemeente, provincie, waterschap)",
+)
 def region_feed_atom(request: Request, slug: str = _slug_path(), db: Session = Depends(session)):
     name = _region(request, db, slug)
     f = queries.ArticleFilter(region=slug)
     return cached(request, db, lambda: _feed(request, db, name, "atom", f, _page_url(f)))
 
 
-@router.get("/themes.opml",
-            response_class=OpmlResponse, summary="OPML met de RSS-feed van elk thema")
+@router.get(
+    "/themes.opml", response_class=OpmlResponse, summary="OPML met de RSS-feed van elk thema"
+)
 def themes_opml(request: Request, db: Session = Depends(session)):
     def build() -> tuple[bytes, str]:
         base = str(request.base_url).rstrip("/")

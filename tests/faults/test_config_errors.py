@@ -37,8 +37,13 @@ def _cases(bases: dict[str, str]) -> dict[str, tuple[str, list[str]]]:
             [":6:", "duplicate id (first used at line 2)"],
         ),
         "region": (
-            _sources(bases, "  - id: atom", "    name: P", f"    url: {bases['atom']}/",
-                     "    region: atlantis"),  # fmt: skip
+            _sources(
+                bases,
+                "  - id: atom",
+                "    name: P",
+                f"    url: {bases['atom']}/",
+                "    region: atlantis",
+            ),  # fmt: skip
             [":9:", "unknown region 'atlantis'"],
         ),
         "theme hint": (

@@ -29,13 +29,19 @@ def _articles(prefix: str, subjects: list[str], start_day: int = 1) -> list[Arti
 
 
 def sites() -> list[Site]:
+    rss2 = _articles("rss2", ["energie", "financien", "sociaal", "overig"])
+    atom = _articles("atom", ["klimaat", "digitaal", "energie"])
+    old = _articles("old", ["energie"], start_day=90) + _articles("new", ["sociaal"])
     return [
-        Site("rss2", "Gemeente Testdorp", _articles("rss2", ["energie", "financien", "sociaal", "overig"]), feed="rss2"),
-        Site("atom", "Provincie Proefland", _articles("atom", ["klimaat", "digitaal", "energie"]), feed="atom", feed_path="/feed.atom"),
-        Site("rss1", "Waterschap Natte Voeten", _articles("rss1", ["klimaat", "financien"]), feed="rss1"),
-        Site("rss091", "Ministerie van Proeven", _articles("rss091", ["digitaal", "sociaal"]), feed="rss091"),
-        Site("syndicator", "Vakblad Bestuur", _articles("synd", ["financien", "klimaat"]), feed="rss2"),
-        Site("oldnews", "Archiefgemeente", _articles("old", ["energie"], start_day=90) + _articles("new", ["sociaal"]), feed="rss2"),
+        Site("rss2", "Gemeente Testdorp", rss2, feed="rss2"),
+        Site("atom", "Provincie Proefland", atom, feed="atom", feed_path="/feed.atom"),
+        Site("rss1", "Waterschap Natte Voeten", _articles("rss1", ["klimaat", "financien"]),
+             feed="rss1"),
+        Site("rss091", "Ministerie van Proeven", _articles("rss091", ["digitaal", "sociaal"]),
+             feed="rss091"),
+        Site("syndicator", "Vakblad Bestuur", _articles("synd", ["financien", "klimaat"]),
+             feed="rss2"),
+        Site("oldnews", "Archiefgemeente", old, feed="rss2"),
     ]  # fmt: skip
 
 
@@ -57,14 +63,19 @@ def build(bases: dict[str, str]) -> Web:
     )
     routes = render_site(synd, bases["syndicator"])
     feed = routes["/nieuws.rss"].body_bytes().decode()
-    feed = feed.replace("/nieuws/synd-0-financien</link>", "/nieuws/synd-0-financien?utm_source=rss&amp;utm_medium=feed</link>")
+    feed = feed.replace(
+        "/nieuws/synd-0-financien</link>",
+        "/nieuws/synd-0-financien?utm_source=rss&amp;utm_medium=feed</link>",
+    )
     routes["/nieuws.rss"] = Route(feed, content_type="application/rss+xml")
     web["syndicator"] = routes
     web["broken"] = {"/robots.txt": Route("", content_type="text/plain"),
                      "/nieuws.rss": Route("Interne fout", status=500)}  # fmt: skip
     web["htmlfeed"] = {
         "/robots.txt": Route("", content_type="text/plain"),
-        "/nieuws.rss": Route("<html><head><title>Nieuws</title></head><body><p>Geen feed</p></body></html>"),
+        "/nieuws.rss": Route(
+            "<html><head><title>Nieuws</title></head><body><p>Geen feed</p></body></html>"
+        ),
     }
     return web
 

@@ -61,10 +61,34 @@ FILLER = [
 ]
 
 
-NAMES = ["De Vries", "Jansen", "Bakker", "Visser", "Smit", "Meijer", "De Boer", "Mulder",
-         "Bos", "Vos", "Peters", "Hendriks", "Dekker", "Brouwer", "Van Dijk", "Willems"]
-PLACES = ["het centrum", "de noordelijke wijken", "het havengebied", "de dorpskernen",
-          "het stationsgebied", "de nieuwbouwwijk", "het buitengebied", "de binnenstad"]
+NAMES = [
+    "De Vries",
+    "Jansen",
+    "Bakker",
+    "Visser",
+    "Smit",
+    "Meijer",
+    "De Boer",
+    "Mulder",
+    "Bos",
+    "Vos",
+    "Peters",
+    "Hendriks",
+    "Dekker",
+    "Brouwer",
+    "Van Dijk",
+    "Willems",
+]
+PLACES = [
+    "het centrum",
+    "de noordelijke wijken",
+    "het havengebied",
+    "de dorpskernen",
+    "het stationsgebied",
+    "de nieuwbouwwijk",
+    "het buitengebied",
+    "de binnenstad",
+]
 MONTHS = ["januari", "maart", "mei", "juli", "september", "november"]
 
 

@@ -97,11 +97,15 @@ def upgrade() -> None:
 def downgrade() -> None:
     bind = op.get_bind()
     op.drop_table("data_version")
-    op.execute("DROP TRIGGER IF EXISTS article_sort_at_moved" + (
-        " ON article" if bind.dialect.name == "postgresql" else ""))
+    op.execute(
+        "DROP TRIGGER IF EXISTS article_sort_at_moved"
+        + (" ON article" if bind.dialect.name == "postgresql" else "")
+    )
     for table in TAGS:
-        op.execute(f"DROP TRIGGER IF EXISTS {table}_sort_at" + (
-            f" ON {table}" if bind.dialect.name == "postgresql" else ""))
+        op.execute(
+            f"DROP TRIGGER IF EXISTS {table}_sort_at"
+            + (f" ON {table}" if bind.dialect.name == "postgresql" else "")
+        )
     if bind.dialect.name == "postgresql":
         op.execute("DROP FUNCTION IF EXISTS tag_sort_at()")
         op.execute("DROP FUNCTION IF EXISTS article_sort_at_moved()")
