@@ -7,8 +7,6 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import trafilatura
-
 STOPWORDS = {
     "nl": set(
         "de het een en van in is dat op te zijn met voor niet aan er om ook als bij door "
@@ -109,6 +107,8 @@ def _parse_date(value: str | None) -> datetime | None:
 
 def extract(html: str | bytes, url: str) -> Extracted | None:
     """Main text and metadata of an article page, or None when there is no article text."""
+    import trafilatura  # here, not at the top: the crawler process imports this module too
+
     doc = trafilatura.bare_extraction(
         html,
         url=url,

@@ -13,7 +13,8 @@ class PageItem:
     source_id: str
     url: str  # canonical URL (after rel=canonical within the site)
     found_url: str  # the URL as the source linked it
-    html: str
+    body: bytes  # as downloaded: decoded in the extraction worker, off the reactor thread
+    content_type: str | None  # the response's Content-Type header (may name the charset)
     fetched_at: datetime
     hint_title: str | None = None  # from the feed or sitemap, used when the page has none
     hint_published_at: datetime | None = None
@@ -49,3 +50,16 @@ class SourceLinkItem:
     source_id: str
     url_hash: str
     url: str
+    # url_hash of a page downloaded under another URL that turned out to be this article (a
+    # near-duplicate): remembered so that page is not downloaded again (see SeenItem).
+    page_key: str | None = None
+
+
+@dataclass
+class SeenItem:
+    """A downloaded page that is not an article of its own (e.g. its canonical URL is another
+    page's): remembered so the next crawls do not download it again."""
+
+    source_id: str
+    url_hash: str
+    reason: str

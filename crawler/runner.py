@@ -50,7 +50,7 @@ def run_crawl(
     dry_run: bool = False,
     run_id: int | None = None,
 ) -> CrawlOutcome:
-    """Crawl the enabled sources (or `only` these ids) once; Twisted's reactor runs once per process.
+    """Crawl the enabled sources (or `only` these ids) once; the reactor runs once per process.
 
     Holds the crawl lock in the database throughout (raises CrawlLockedError when another crawl
     holds it). `run_id` continues a run the scheduler recorded; a dry run stores nothing at all.
@@ -74,7 +74,7 @@ def _crawl(settings, engine, catalog, taxonomy, only, trigger, dry_run, run_id, 
     selected = [s for s in catalog.sources if (s.id in only if only else s.enabled)]
     started = datetime.now(UTC)
     note = None
-    known, links, states, fingerprints = set(), set(), {}, []
+    known, seen, links, states, fingerprints = set(), set(), set(), {}, []
     remembered, aliases = {}, {}
     try:
         with transaction(factory) as session:
@@ -86,6 +86,7 @@ def _crawl(settings, engine, catalog, taxonomy, only, trigger, dry_run, run_id, 
                 else:  # keeps the scheduler's note (e.g. the last valid sources.yaml was used)
                     note = session.get(CrawlRun, run_id).error
                 known = store.known_url_hashes(session)
+                seen = store.seen_url_hashes(session) - known
                 links = store.known_links(session)
                 states = store.load_fetch_states(session)
                 fingerprints = store.recent_fingerprints(session)
@@ -104,6 +105,7 @@ def _crawl(settings, engine, catalog, taxonomy, only, trigger, dry_run, run_id, 
         crawler,
         sources=selected,
         known_hashes=known,
+        seen_hashes=seen,
         known_links=links,
         fetch_states=states,
         window_days=settings.window_days,
@@ -118,9 +120,8 @@ def _crawl(settings, engine, catalog, taxonomy, only, trigger, dry_run, run_id, 
     process.start()
 
     spider = crawler.spider
-    store_pipeline = next(
-        p for p in crawler.engine.scraper.itemproc.middlewares if type(p).__name__ == "StorePipeline"
-    ) if crawler.engine else None
+    pipelines = crawler.engine.scraper.itemproc.middlewares if crawler.engine else ()
+    store_pipeline = next((p for p in pipelines if type(p).__name__ == "StorePipeline"), None)
     reports = [r.as_dict() for r in spider.reports.values()]
     requests = crawler.stats.get_value("downloader/request_count", 0) if crawler.stats else 0
     error = store_pipeline.error if store_pipeline else None

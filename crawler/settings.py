@@ -22,6 +22,9 @@ BASE = {
     "DOWNLOADER_MIDDLEWARES": {
         "crawler.middlewares.AddressGuardMiddleware": 10,
         "crawler.middlewares.RetryAfterMiddleware": 540,
+        # The same, minus decoding every page on the reactor thread to look for a refresh.
+        "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+        "crawler.metarefresh.MetaRefreshMiddleware": 580,
     },
     "ITEM_PIPELINES": {
         "crawler.pipelines.extract.ExtractPipeline": 100,
@@ -37,6 +40,9 @@ BASE = {
     # worker busy; Scrapy's 5 MB default let responses (with their parsed trees) pile up.
     "SCRAPER_SLOT_MAX_ACTIVE_SIZE": 2_000_000,
     "DEFAULT_DROPITEM_LOG_LEVEL": "INFO",
+    # Scrapy reads each callback's source with ast for every response (its cache is keyed by
+    # the bound method, new each time): a development aid that costs every page.
+    "WARN_ON_GENERATOR_RETURN_VALUE": False,
     # Article pages one source may request per run; the rest waits for the next run, so a new
     # source with an undated sitemap of its whole archive cannot take over a night.
     "HOWARDSHOME_MAX_ARTICLES_PER_SOURCE": 300,

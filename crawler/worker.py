@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import ctypes
 import ctypes.util
 import dataclasses
@@ -10,6 +11,8 @@ import pickle
 import signal
 import time
 from datetime import datetime
+
+from w3lib.encoding import html_to_unicode
 
 from crawler.extract import extract, make_excerpt
 from crawler.items import ArticleRecord, PageItem
@@ -65,6 +68,46 @@ def _test_faults(html: str) -> None:
         time.sleep(3600)
 
 
+SINGLE_BYTE = {"cp1252", "iso8859_1", "iso8859_15", "ascii"}
+
+
+def _auto_detect(body: bytes) -> str | None:
+    # What Scrapy's TextResponse tries when nothing declares the charset.
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            body.decode(encoding)
+        except UnicodeError:
+            continue
+        return encoding
+    return None
+
+
+def _codec(name: str | None) -> str | None:
+    try:
+        return codecs.lookup(name).name.replace("-", "_") if name else None
+    except LookupError:
+        return None
+
+
+def decode_page(body: bytes, content_type: str | None) -> str:
+    """The page as text, as Scrapy would decode it (BOM, header, <meta>, then a guess), except
+    that the bytes win over a declaration they contradict: valid UTF-8 with non-ASCII characters
+    is practically never legacy text, and bytes that are not UTF-8 although declared so are read
+    as windows-1252 (a superset of latin-1, what such pages almost always are). Runs in the
+    worker, so the crawler process never decodes article pages."""
+    encoding, text = html_to_unicode(content_type, body, auto_detect_fun=_auto_detect)
+    declared = _codec(encoding)
+    try:
+        as_utf8 = body.decode("utf-8")
+    except UnicodeDecodeError:
+        if declared == "utf_8":
+            return body.decode("cp1252", errors="replace")
+        return text
+    if declared in SINGLE_BYTE and not body.isascii():
+        return as_utf8.removeprefix("\ufeff")
+    return text
+
+
 def _date_of(page: PageItem, extracted_date: datetime | None) -> datetime | None:
     """The page's own date wins; the feed's timestamp refines it when both name the same day."""
     hint = page.hint_published_at
@@ -78,9 +121,10 @@ def _date_of(page: PageItem, extracted_date: datetime | None) -> datetime | None
 def process_page(page: PageItem, tagger=None) -> ArticleRecord | str:
     """Extract and tag one page; returns the record, or the reason why it is not an article."""
     tagger = tagger or _tagger
-    _test_faults(page.html)
+    html = decode_page(page.body, page.content_type)
+    _test_faults(html)
     try:
-        extracted = extract(page.html, page.url)
+        extracted = extract(html, page.url)
     finally:
         release_memory()
     if extracted is None:

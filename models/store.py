@@ -19,6 +19,7 @@ from models.entities import (
     CrawlRun,
     DataVersion,
     FetchState,
+    SeenUrl,
     Source,
     SourceRun,
     Theme,
@@ -173,81 +174,159 @@ def _tag_rows(article_id: int, record) -> tuple[list[dict], list[dict]]:
     return themes, regions
 
 
+CHUNK = 500  # rows per multi-row statement: well within SQLite's 32,766 bound parameters
+
+
+def _chunks(rows: Sequence) -> Iterable[Sequence]:
+    return (rows[i : i + CHUNK] for i in range(0, len(rows), CHUNK))
+
+
 def store_articles(session: Session, records: Sequence) -> Counter:
-    """Upsert extracted articles; returns new articles per source. Safe to repeat."""
+    """Upsert extracted articles; returns new articles per source. Safe to repeat.
+
+    A batch costs a handful of statements whatever its size: one multi-row INSERT ... ON CONFLICT
+    DO NOTHING RETURNING for the articles, one SELECT for those stored before, one INSERT each for
+    their themes, regions and source links.
+    """
     insert = insert_for(session)
     new_by_source: Counter = Counter()
-    new_rows: list[tuple[int, str, str]] = []
-    for record in records:
-        sort_at = record.published_at or record.fetched_at
+    unique = list({record.url_hash: record for record in reversed(records)}.values())[::-1]
+    if not unique:
+        return new_by_source
+    rows = [
+        {
+            "url_hash": record.url_hash,
+            "url": record.url,
+            "source_id": record.source_id,
+            "title": record.title,
+            "text": record.text,
+            "excerpt": record.excerpt,
+            "author": record.author,
+            "language": record.language,
+            "published_at": record.published_at,
+            "sort_at": record.published_at or record.fetched_at,
+            "fetched_at": record.fetched_at,
+            "content_hash": record.content_hash,
+            "simhash": record.simhash,
+            "hidden": False,
+        }
+        for record in unique
+    ]
+    created: dict[str, int] = {}
+    for chunk in _chunks(rows):
         stmt = (
             insert(Article)
-            .values(
-                url_hash=record.url_hash,
-                url=record.url,
-                source_id=record.source_id,
-                title=record.title,
-                text=record.text,
-                excerpt=record.excerpt,
-                author=record.author,
-                language=record.language,
-                published_at=record.published_at,
-                sort_at=sort_at,
-                fetched_at=record.fetched_at,
-                content_hash=record.content_hash,
-                simhash=record.simhash,
-                hidden=False,
-            )
+            .values(chunk)
             .on_conflict_do_nothing(index_elements=["url_hash"])
-            .returning(Article.id)
+            .returning(Article.id, Article.url_hash)
         )
-        article_id = session.execute(stmt).scalar()
+        created.update((key, article_id) for article_id, key in session.execute(stmt))
+    ids = dict(created)
+    older = [record.url_hash for record in unique if record.url_hash not in created]
+    for chunk in _chunks(older):
+        ids.update(
+            (key, article_id)
+            for article_id, key in session.execute(
+                select(Article.id, Article.url_hash).where(Article.url_hash.in_(chunk))
+            )
+        )
+    themes: list[dict] = []
+    regions: list[dict] = []
+    new_rows: list[tuple[int, str, str]] = []
+    for record in unique:
+        article_id = created.get(record.url_hash)
         if article_id is None:
-            article_id = session.scalar(
-                select(Article.id).where(Article.url_hash == record.url_hash)
-            )
-        else:
-            new_by_source[record.source_id] += 1
-            new_rows.append((article_id, record.title, record.text))
-            themes, regions = _tag_rows(article_id, record)
-            if themes:
-                session.execute(insert(ArticleTheme).values(themes).on_conflict_do_nothing())
-            if regions:
-                session.execute(insert(ArticleRegion).values(regions).on_conflict_do_nothing())
-        session.execute(
-            insert(ArticleSource)
-            .values(
-                article_id=article_id,
-                source_id=record.source_id,
-                url=record.found_url,
-                first_seen_at=record.fetched_at,
-            )
-            .on_conflict_do_nothing()
-        )
+            continue
+        new_by_source[record.source_id] += 1
+        new_rows.append((article_id, record.title, record.text))
+        record_themes, record_regions = _tag_rows(article_id, record)
+        themes += record_themes
+        regions += record_regions
+    for chunk in _chunks(themes):
+        session.execute(insert(ArticleTheme).values(chunk).on_conflict_do_nothing())
+    for chunk in _chunks(regions):
+        session.execute(insert(ArticleRegion).values(chunk).on_conflict_do_nothing())
+    _insert_links(
+        session,
+        [
+            (ids[record.url_hash], record.source_id, record.found_url, record.fetched_at)
+            for record in records
+            if record.url_hash in ids
+        ],
+    )
     search.index_articles(session, new_rows)
     return new_by_source
 
 
+def _insert_links(session: Session, links: Sequence[tuple[int, str, str, datetime]]) -> None:
+    """(article_id, source_id, url, first_seen_at) into article_source, in one statement."""
+    rows = list(
+        {
+            (article_id, source_id): {
+                "article_id": article_id,
+                "source_id": source_id,
+                "url": url,
+                "first_seen_at": seen_at,
+            }
+            for article_id, source_id, url, seen_at in reversed(links)
+        }.values()
+    )
+    for chunk in _chunks(rows):
+        session.execute(insert_for(session)(ArticleSource).values(chunk).on_conflict_do_nothing())
+
+
 def link_sources(session: Session, links: Sequence) -> list:
     """Record that known articles were also published by other sources; returns unresolved links."""
-    insert = insert_for(session)
-    unresolved = []
-    for link in links:
-        article_id = session.scalar(select(Article.id).where(Article.url_hash == link.url_hash))
-        if article_id is None:
-            unresolved.append(link)
-            continue
-        session.execute(
-            insert(ArticleSource)
-            .values(
-                article_id=article_id,
-                source_id=link.source_id,
-                url=link.url,
-                first_seen_at=datetime.now(UTC),
-            )
-            .on_conflict_do_nothing()
+    if not links:
+        return []
+    ids: dict[str, int] = {}
+    for chunk in _chunks(list({link.url_hash for link in links})):
+        ids.update(
+            session.execute(select(Article.url_hash, Article.id).where(Article.url_hash.in_(chunk)))
+            .tuples()
+            .all()
         )
-    return unresolved
+    now = datetime.now(UTC)
+    _insert_links(
+        session,
+        [
+            (ids[link.url_hash], link.source_id, link.url, now)
+            for link in links
+            if link.url_hash in ids
+        ],
+    )
+    return [link for link in links if link.url_hash not in ids]
+
+
+SEEN_RECHECK_DAYS = 30  # a page that was not an article is downloaded again after this long
+
+
+def remember_seen(session: Session, seen: Sequence[tuple[str, str, str]]) -> None:
+    """Record (url_hash, source_id, reason) of pages downloaded but not stored; a later sighting
+    refreshes seen_at, so a page is re-checked SEEN_RECHECK_DAYS after it was last looked at."""
+    rows = list(
+        {
+            key: {"url_hash": key, "source_id": source_id, "reason": reason[:500],
+                  "seen_at": datetime.now(UTC)}
+            for key, source_id, reason in seen
+        }.values()
+    )  # fmt: skip
+    insert = insert_for(session)
+    for chunk in _chunks(rows):
+        stmt = insert(SeenUrl).values(chunk)
+        session.execute(
+            stmt.on_conflict_do_update(
+                index_elements=["url_hash"],
+                set_={"source_id": stmt.excluded.source_id, "reason": stmt.excluded.reason,
+                      "seen_at": stmt.excluded.seen_at},
+            )
+        )  # fmt: skip
+
+
+def seen_url_hashes(session: Session, days: int = SEEN_RECHECK_DAYS) -> set[str]:
+    """Pages recently found not to be articles (and not stored since): skipped by the spider."""
+    since = datetime.now(UTC) - timedelta(days=days)
+    return set(session.scalars(select(SeenUrl.url_hash).where(SeenUrl.seen_at >= since)))
 
 
 def replace_tags(session: Session, article_id: int, record) -> None:

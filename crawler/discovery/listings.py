@@ -29,7 +29,13 @@ FILE_TYPES = re.compile(
     r"\.(pdf|docx?|xlsx?|pptx?|odt|zip|jpe?g|png|gif|svg|mp[34]|xml|rss|ics)$", re.I
 )
 PAGE_PARAMS = ("page", "pagina", "p", "start", "offset")
-NEXT_TEXT = re.compile(r"^\s*(volgende|next|oudere|ouder|meer nieuws|›|»|>)\b|^\s*[›»>]\s*$", re.I)
+# A "next page" link's text: a next-word, arrows, or both, and nothing more than a few words
+# (an article titled "»Haltet unsere Gewässer sauber!«" or "Next-Gen HAMR ..." is no pagination).
+NEXT_TEXT = re.compile(
+    r"^\s*[›»>]*\s*(volgende|next|oudere|ouder|meer nieuws)\b(?!-)(?:\s*\S+){0,2}\s*[›»>]*\s*$"
+    r"|^\s*[›»>]+\s*$",
+    re.I,
+)
 
 # Outside the page chrome: header, menus, footer, sidebars, breadcrumbs, pagination.
 CONTENT_LINKS = (

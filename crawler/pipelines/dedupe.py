@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from crawler.extract import hamming
 from crawler.items import ArticleRecord, SourceLinkItem
+from crawler.urls import canonical_url, url_hash
 
 MAX_DISTANCE = 3  # SimHash bits; near-duplicates with small edits stay within this
 
@@ -55,7 +56,12 @@ class DedupePipeline:
         if original is None and len(item.text) >= 400:
             original = self.index.find(item.simhash)
         if original is not None and original != item.url_hash:
-            return SourceLinkItem(source_id=item.source_id, url_hash=original, url=item.found_url)
+            return SourceLinkItem(
+                source_id=item.source_id,
+                url_hash=original,
+                url=item.found_url,
+                page_key=url_hash(canonical_url(item.found_url)),
+            )
         self.by_content.setdefault(item.content_hash, item.url_hash)
         self.index.add(item.simhash, item.url_hash)
         return item

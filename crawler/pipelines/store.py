@@ -9,11 +9,13 @@ from __future__ import annotations
 import logging
 from collections import Counter
 
+from scrapy import signals
 from scrapy.utils.defer import maybe_deferred_to_future
 from sqlalchemy.exc import SQLAlchemyError
 from twisted.internet import defer, task, threads
 
-from crawler.items import ArticleRecord, SourceLinkItem
+from crawler.items import ArticleRecord, SeenItem, SourceLinkItem
+from crawler.pipelines.extract import NotAnArticle
 from models import store
 from models.db import transaction
 
@@ -27,6 +29,7 @@ class StorePipeline:
         self.crawler = crawler
         self.articles: list[ArticleRecord] = []
         self.links: list[SourceLinkItem] = []
+        self.seen: list[tuple[str, str, str]] = []  # (url_hash, source_id, reason): not articles
         self.records: list[ArticleRecord] = []  # dry runs only: what a crawl would store
         self.new_by_source: Counter = Counter()
         self.error: str | None = None
@@ -35,7 +38,14 @@ class StorePipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler)
+        pipeline = cls(crawler)
+        crawler.signals.connect(pipeline.item_dropped, signal=signals.item_dropped)
+        return pipeline
+
+    def item_dropped(self, item, response, exception, spider=None):
+        """A page that is not an article is written with the next batch (see NotAnArticle)."""
+        if isinstance(exception, NotAnArticle):
+            self.seen.extend((key, exception.source_id, exception.reason) for key in exception.keys)
 
     def open_spider(self, spider=None):
         self.spider = spider or self.crawler.spider
@@ -50,30 +60,34 @@ class StorePipeline:
             self.articles.append(item)
         elif isinstance(item, SourceLinkItem):
             self.links.append(item)
+            if item.page_key and item.page_key != item.url_hash:
+                self.seen.append((item.page_key, item.source_id, "a copy of a stored article"))
+        elif isinstance(item, SeenItem):
+            self.seen.append((item.url_hash, item.source_id, item.reason))
         if len(self.articles) >= self.batch_size:
             self.flush()
         return item
 
     def flush(self, final: bool = False) -> defer.Deferred:
         """Hand the pending batch to the writer thread; the Deferred fires once it is written."""
-        if self.error or (not self.articles and not self.links):
+        if self.error or (not self.articles and not self.links and not self.seen):
             return defer.succeed(None)
-        articles, links = self.articles, self.links
-        self.articles, self.links = [], []
+        articles, links, seen = self.articles, self.links, self.seen
+        self.articles, self.links, self.seen = [], [], []
         if self.dry_run:
             self.records.extend(articles)
             for record in articles:
                 self.new_by_source[record.source_id] += 1
                 self.spider.reports[record.source_id].new_articles += 1
             return defer.succeed(None)
-        return self.lock.run(self._write, articles, links, final)
+        return self.lock.run(self._write, articles, links, seen, final)
 
     @defer.inlineCallbacks
-    def _write(self, articles, links, final):
+    def _write(self, articles, links, seen, final):
         if self.error:  # an earlier batch failed: the crawl is closing, write nothing more
             return
         try:
-            new, pending = yield threads.deferToThread(self._write_batch, articles, links)
+            new, pending = yield threads.deferToThread(self._write_batch, articles, links, seen)
         except SQLAlchemyError as exc:
             self.error = f"database write failed: {type(exc).__name__}: {getattr(exc, 'orig', exc)}"
             log.error("%s", self.error)
@@ -86,10 +100,11 @@ class StorePipeline:
         if not final:
             self.links.extend(pending)
 
-    def _write_batch(self, articles, links):
+    def _write_batch(self, articles, links, seen):
         with transaction(self.factory) as session:
             new = store.store_articles(session, articles)
             pending = store.link_sources(session, links)
+            store.remember_seen(session, seen)
         return new, pending
 
     async def close_spider(self, spider=None):

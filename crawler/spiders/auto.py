@@ -9,17 +9,18 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime, timedelta
+from urllib.parse import urljoin
 
 import scrapy
-from scrapy.http import Request, Response
+from scrapy.http import Request, Response, TextResponse
 
-from crawler.charset import page_text
 from crawler.discovery.autodetect import MIN_LISTING_LINKS, Discovery
+from crawler.discovery.canonical import declared_canonical
 from crawler.discovery.feeds import Found, NotAFeed, announced_feeds, parse_feed
 from crawler.discovery.listings import LinkFilter, article_links, news_links, next_pages
 from crawler.discovery.sitemaps import NotASitemap, parse_sitemap, sitemap_urls_from_robots
 from crawler.failures import describe
-from crawler.items import PageItem, SourceLinkItem
+from crawler.items import PageItem, SeenItem, SourceLinkItem
 from crawler.report import SourceReport
 from crawler.urls import canonical_url, same_site, url_hash
 
@@ -42,11 +43,14 @@ class AutoSpider(scrapy.Spider):
         window_days: int,
         remembered: dict[str, tuple[str | None, list[str]]] | None = None,
         aliases: dict[str, str] | None = None,
+        seen_hashes: set[str] | None = None,
         **kwargs,
     ):
         super().__init__(**kwargs)
         self.sources = {s.id: s for s in sources}
         self.known_hashes = known_hashes
+        # Pages lately found not to be articles (no text, no title, ...): not downloaded again.
+        self.seen_hashes = seen_hashes or set()
         self.known_links = known_links
         self.fetch_states = fetch_states
         self.remembered = remembered or {}
@@ -369,6 +373,9 @@ class AutoSpider(scrapy.Spider):
             if self.requested.get(key) != source_id:
                 yield from self._link(key, source_id, url)
             return
+        if key in self.seen_hashes:
+            report.skipped += 1
+            return
         if report.requested >= self.max_articles:
             if not report.deferred:
                 report.error(url, f"more than {self.max_articles} new articles; the rest next run")
@@ -392,24 +399,34 @@ class AutoSpider(scrapy.Spider):
         source_id = response.meta["source_id"]
         report = self.reports[source_id]
         if (
-            not hasattr(response, "text")
+            not isinstance(response, TextResponse)  # (hasattr "text" would decode the page)
             or b"html" not in response.headers.get(b"Content-Type", b"text/html").lower()
         ):
             report.error(response.url, "not an HTML page")
             return
         url = canonical_url(response.url)
-        declared = response.xpath('//link[@rel="canonical"]/@href').get()
+        # Read from the bytes: a parsed tree (or even decoded text) of every page on this
+        # thread cost a third of the crawler's time; the worker decodes and parses the page.
+        declared = declared_canonical(response.body)
         if declared:
-            candidate = canonical_url(response.urljoin(declared.strip()))
+            # response.urljoin decodes the page to look for <base href>: only when it has one.
+            base = b"<base" in response.body[:8192].lower()
+            joined = response.urljoin(declared) if base else urljoin(response.url, declared)
+            candidate = canonical_url(joined)
             if same_site(candidate, response.url):
                 url = candidate
         key = url_hash(url)
-        if key != url_hash(response.request.url):
+        requested = url_hash(response.request.url)
+        if key != requested:
             # Known under its canonical URL (stored before, or fetched under another link now).
+            known = key in self.known_hashes or key in self.requested or key in self.seen_hashes
+            if known:
+                # Next time the link is known without downloading the page again.
+                yield SeenItem(source_id, requested, f"its canonical URL is {url}")
             if key in self.known_hashes or self.requested.get(key, source_id) != source_id:
                 yield from self._link(key, source_id, response.meta["found_url"])
                 return
-            if key in self.requested:
+            if known:
                 return
             self.requested[key] = source_id
         source = self.sources[source_id]
@@ -417,7 +434,8 @@ class AutoSpider(scrapy.Spider):
             source_id=source_id,
             url=url,
             found_url=response.meta["found_url"],
-            html=page_text(response),
+            body=response.body,
+            content_type=response.headers.get(b"Content-Type", b"").decode("latin-1") or None,
             fetched_at=datetime.now(UTC),
             hint_title=response.meta.get("hint_title"),
             hint_published_at=response.meta.get("hint_published"),

@@ -1,4 +1,5 @@
-"""A web with two healthy sites and one whose pages include a worker-killing and a hanging page."""
+"""A web with a healthy site (and one page too short to keep) and one whose pages include a
+worker-killing and a hanging page."""
 
 from __future__ import annotations
 
@@ -33,6 +34,8 @@ def _articles(prefix: str) -> list[Article]:
 # The pathological pages: each is a normal article plus a test-only marker.
 FAULTS = {"faulty-crash": CRASH_MARKER, "faulty-hang": HANG_MARKER}
 GOOD = {key: len(subjects) for key, subjects in SUBJECTS.items()}
+# Pages that are downloaded but are no article to keep: remembered, never fetched again.
+NOT_ARTICLES = {"healthy-short": ["Kort bericht: de vergadering gaat niet door."]}
 
 
 def build(bases: dict[str, str]) -> Web:
@@ -47,12 +50,13 @@ def build(bases: dict[str, str]) -> Web:
                 body=[marker, *body("overig", seed=900 + index)],
             ),
         )
+    healthy = _articles("healthy") + [
+        Article(slug=slug, title="Vergadering", published=NOW - timedelta(hours=5), body=text)
+        for slug, text in NOT_ARTICLES.items()
+    ]
     web: Web = {
         "faulty": render_site(Site("faulty", "Gemeente Storing", faulty), bases["faulty"]),
-        "healthy": render_site(
-            Site("healthy", "Provincie Gezond", _articles("healthy")),
-            bases["healthy"],
-        ),
+        "healthy": render_site(Site("healthy", "Provincie Gezond", healthy), bases["healthy"]),
     }
     return web
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from models.entities import SourceRun
+from models.entities import SeenUrl, SourceRun
 from tests.conftest import cli_env
 from tests.crawler_perf import faultweb
 
@@ -17,7 +17,8 @@ from tests.crawler_perf import faultweb
 def fault_web(tmp_path_factory):
     from fakeweb.launcher import FakeWeb
 
-    with FakeWeb("tests.crawler_perf.faultweb:build", first=60) as web:
+    log = tmp_path_factory.mktemp("faultweb") / "requests.jsonl"
+    with FakeWeb("tests.crawler_perf.faultweb:build", log=log, first=60) as web:
         yield web
 
 
@@ -31,12 +32,15 @@ def test_crashing_and_hanging_pages_cost_only_themselves(cli, db_url, fault_web,
         HOWARDSHOME_EXTRACT_TIMEOUT="3",
         HOWARDSHOME_EXTRACT_WORKERS="2",
     )
+    before = len(fault_web.requests())
     result = cli(["crawl", "--sources", str(sources)], env)
     assert result.returncode == 0, result.stderr + result.stdout
+    first = {r["path"].rsplit("/", 1)[1] for r in fault_web.requests()[before:]}
 
     engine = create_engine(db_url)
     with Session(engine) as session:
         runs = {r.source_id: r for r in session.scalars(select(SourceRun))}
+        seen = {s.url_hash: s.reason for s in session.scalars(select(SeenUrl))}
     engine.dispose()
     faulty = {e["url"].rsplit("/", 1)[1]: e["reason"] for e in runs["faulty"].errors}
     exported = cli(["export"], env)
@@ -51,3 +55,13 @@ def test_crashing_and_hanging_pages_cost_only_themselves(cli, db_url, fault_web,
     assert set(faulty) == set(faultweb.FAULTS)
     assert runs["healthy"].errors == []
     assert runs["faulty"].new_articles == faultweb.GOOD["faulty"]
+
+    # The page too short to keep is remembered as such; the failures are not (tried again).
+    short = [u for u in first if u in faultweb.NOT_ARTICLES]
+    assert short == list(faultweb.NOT_ARTICLES), first
+    assert list(seen.values()) == ["text shorter than 200 chars"], seen
+    before = len(fault_web.requests())
+    again = cli(["crawl", "--sources", str(sources)], env)
+    assert again.returncode == 0, again.stderr + again.stdout
+    fetched = {r["path"].rsplit("/", 1)[1] for r in fault_web.requests()[before:]}
+    assert fetched & (expected | set(faultweb.NOT_ARTICLES)) == set(), fetched
