@@ -30,10 +30,9 @@ from models.entities import (
 def sync_sources(session: Session, sources: Iterable) -> None:
     """Copy catalog entries into the source table; sources no longer listed stay, marked."""
     insert = insert_for(session)
-    listed = []
-    for src in sources:
-        listed.append(src.id)
-        values = {
+    now = datetime.now(UTC)
+    rows = {
+        src.id: {
             "id": src.id,
             "name": src.name,
             "type": src.type,
@@ -43,18 +42,22 @@ def sync_sources(session: Session, sources: Iterable) -> None:
             "theme_hints": list(src.themes),
             "enabled": src.enabled,
             "in_catalog": True,
+            "discovery_urls": [],
+            "consecutive_failures": 0,
+            "articles_found": 0,
+            "created_at": now,
+            "updated_at": now,
         }
-        stmt = insert(Source).values(
-            **values,
-            discovery_urls=[],
-            consecutive_failures=0,
-            articles_found=0,
-            created_at=datetime.now(UTC),
-            updated_at=datetime.now(UTC),
-        )
+        for src in sources
+    }
+    listed = list(rows)
+    updated = ("name", "type", "url", "region", "province", "theme_hints", "enabled", "in_catalog")
+    for chunk in _chunks(list(rows.values())):  # one statement per 500 sources, not per source
+        stmt = insert(Source).values(chunk)
         session.execute(
             stmt.on_conflict_do_update(
-                index_elements=["id"], set_={**values, "updated_at": datetime.now(UTC)}
+                index_elements=["id"],
+                set_={**{k: stmt.excluded[k] for k in updated}, "updated_at": now},
             )
         )
     if listed:
@@ -383,6 +386,19 @@ def finish_run(
 def record_source_runs(session: Session, run_id: int | None, reports: Iterable[dict]) -> None:
     """Write each source's report for this run and update its health counters."""
     now = datetime.now(UTC)
+    reports = list(reports)
+    ids = [report["source_id"] for report in reports]
+    # Two queries load every source and any report already written, instead of two per source;
+    # `loaded` keeps them in the session's (weak) identity map for the get() and merge() below.
+    loaded: list = []
+    for chunk in _chunks(ids):
+        loaded += session.scalars(select(Source).where(Source.id.in_(chunk)))
+        if run_id is not None:
+            done = select(SourceRun).where(
+                SourceRun.run_id == run_id, SourceRun.source_id.in_(chunk)
+            )
+            loaded += session.scalars(done)
+    written = {(r.run_id, r.source_id) for r in loaded if isinstance(r, SourceRun)}
     for report in reports:
         source = session.get(Source, report["source_id"])
         if source is None:
@@ -403,7 +419,9 @@ def record_source_runs(session: Session, run_id: int | None, reports: Iterable[d
             source.consecutive_failures = 0
             source.last_success_at = now
         if run_id is not None:
-            session.merge(
+            # A report written before (a continued run) is updated; a new one is just added.
+            keep = session.merge if (run_id, report["source_id"]) in written else session.add
+            keep(
                 SourceRun(
                     run_id=run_id,
                     source_id=report["source_id"],
