@@ -5,8 +5,8 @@ from __future__ import annotations
 import asyncio
 import ipaddress
 import logging
-from email.utils import parsedate_to_datetime
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
 from scrapy.exceptions import IgnoreRequest
@@ -101,7 +101,9 @@ class RetryAfterMiddleware:
         if wait is None:
             wait = 2.0 ** attempt
         if wait > self.max_wait:
-            log.info("%s: Retry-After %.0fs exceeds the %.0fs limit", request.url, wait, self.max_wait)
+            log.info(
+                "%s: Retry-After %.0fs exceeds the %.0fs limit", request.url, wait, self.max_wait
+            )
             return response
         await asyncio.sleep(wait)
         retry = request.replace(dont_filter=True)
