@@ -99,7 +99,7 @@ class RetryAfterMiddleware:
             return response
         wait = retry_after_seconds(response.headers.get(b"Retry-After"))
         if wait is None:
-            wait = 2.0 ** attempt
+            wait = 2.0**attempt
         if wait > self.max_wait:
             log.info(
                 "%s: Retry-After %.0fs exceeds the %.0fs limit", request.url, wait, self.max_wait
