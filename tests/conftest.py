@@ -14,6 +14,19 @@ ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = os.environ.get("HOWARDSHOME_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 
 
+def shared_dir() -> Path:
+    """The workplace's shared/ folder (reference data, real pages), wherever the clone lives.
+
+    HOWARDSHOME_SHARED wins; then ../shared beside the checkout; then /work/shared. Tests that
+    read it are extended tests: a fresh clone elsewhere does not have it.
+    """
+    candidates = [os.environ.get("HOWARDSHOME_SHARED"), ROOT.parent / "shared", "/work/shared"]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_dir():
+            return Path(candidate)
+    return ROOT.parent / "shared"
+
+
 def _pg_available() -> str | None:
     try:
         import psycopg

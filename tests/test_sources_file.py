@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from models.catalog import check_sources, load_catalog, read_regions
+from tests.conftest import shared_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "sources.yaml"
@@ -112,7 +113,7 @@ def test_national_sources_are_there(catalog):
     assert len([s for s in catalog.sources if s.type == "vakpers"]) >= 5
 
 
-REGISTER = ROOT.parent / "shared" / "data" / "orgs" / "overheidsorganisaties_2023-09.csv"
+REGISTER = shared_dir() / "data" / "orgs" / "overheidsorganisaties_2023-09.csv"
 
 
 @pytest.mark.skipif(not REGISTER.exists(), reason="the register lives outside the repository")

@@ -10,8 +10,9 @@ import re
 from pathlib import Path
 
 from fakeweb.routes import Route, Web
+from tests.conftest import shared_dir
 
-DIR = Path(__file__).resolve().parents[3] / "shared" / "realweb" / "feedparser-tests"
+DIR = shared_dir() / "realweb" / "feedparser-tests"
 KINDS = ("illformed", "encoding")
 SITES = ["feeds"]
 
