@@ -37,6 +37,15 @@ def _pg_available() -> str | None:
         return str(exc)
 
 
+def require(problem: str | None) -> None:
+    """A tool a test needs is missing: fail in CI (it must prove this), skip elsewhere."""
+    if problem is None:
+        return
+    if os.environ.get("HOWARDSHOME_REQUIRE_POSTGRES") == "1" or os.environ.get("CI"):
+        pytest.fail(f"cannot run in CI: {problem} (make install sets it up)")
+    pytest.skip(problem)
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
 def db_url(request, tmp_path):
     """A fresh, empty database on each backend; PostgreSQL gets its own database per test."""

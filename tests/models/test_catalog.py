@@ -185,7 +185,6 @@ themes:
 
 
 def test_check_files_reports_both_files(tmp_path):
-    pytest.importorskip("models.taxonomy")
     sources = tmp_path / "sources.yaml"
     themes = tmp_path / "themes.yaml"
     sources.write_text(GOOD.replace("[energietransitie]", "[omgevingswet]"), encoding="utf-8")

@@ -16,7 +16,7 @@ import time
 import httpx
 import pytest
 
-from tests.conftest import ROOT, cli_env
+from tests.conftest import ROOT, cli_env, require
 from tests.portal.data import fill
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -40,11 +40,7 @@ def _unavailable() -> str | None:
 @pytest.fixture
 def served(db_url):
     """The portal over real HTTP: `howardshome serve` in a subprocess on a free loopback port."""
-    problem = _unavailable()
-    if problem:
-        if os.environ.get("HOWARDSHOME_REQUIRE_POSTGRES") == "1":
-            pytest.fail(f"browser test cannot run in CI: {problem}")
-        pytest.skip(problem)
+    require(_unavailable())
     ids = fill(db_url, extra=12)
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

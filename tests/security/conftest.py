@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from portal.auth import hash_password
-from tests.conftest import ROOT, cli_env, run_cli
+from tests.conftest import ROOT, cli_env, require, run_cli
 from tests.security import web_hostile
 from tests.security.hostile import store_hostile
 
@@ -21,15 +21,6 @@ CHROMIUM = os.environ.get("HOWARDSHOME_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync"]  # fmt: skip
 PASSWORD = "hek-en-slot-2026"
-
-
-def require(problem: str | None) -> None:
-    """Fail in CI (HOWARDSHOME_REQUIRE_POSTGRES=1) when a tool is missing; skip elsewhere."""
-    if problem is None:
-        return
-    if os.environ.get("HOWARDSHOME_REQUIRE_POSTGRES") == "1" or os.environ.get("CI"):
-        pytest.fail(f"cannot run in CI: {problem} (make install sets it up)")
-    pytest.skip(problem)
 
 
 def browser_problem() -> str | None:
