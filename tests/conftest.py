@@ -14,6 +14,26 @@ ROOT = Path(__file__).resolve().parent.parent
 PG_ADMIN = os.environ.get("HOWARDSHOME_TEST_PG", "postgresql://postgres@127.0.0.1:5432/test")
 
 
+# The theme slugs issue 2 fixes, in display order: a contract, never renamed.
+THEME_SLUGS = [
+    "energietransitie",
+    "klimaatadaptatie",
+    "circulaire-economie",
+    "digitale-transformatie",
+    "sociaal-domein",
+    "omgevingswet",
+    "burger-en-participatie",
+    "vertrouwen-en-integriteit",
+    "bestuur-en-governance",
+    "regionale-samenwerking",
+    "gemeentefinancien",
+    "personeel-en-arbeidsmarkt",
+    "veerkracht-en-veiligheid",
+    "demografie-en-samenleving",
+    "internationaal-en-europa",
+]
+
+
 def shared_dir() -> Path:
     """The workplace's shared/ folder (reference data, real pages), wherever the clone lives.
 

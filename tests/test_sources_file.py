@@ -10,28 +10,12 @@ from urllib.parse import urlsplit
 import pytest
 
 from models.catalog import check_sources, load_catalog, read_regions
-from tests.conftest import shared_dir
+from tests.conftest import THEME_SLUGS, shared_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "sources.yaml"
 REGIONS = ROOT / "tagging" / "data" / "regions.csv"
-THEMES = {
-    "energietransitie",
-    "klimaatadaptatie",
-    "circulaire-economie",
-    "digitale-transformatie",
-    "sociaal-domein",
-    "omgevingswet",
-    "burger-en-participatie",
-    "vertrouwen-en-integriteit",
-    "bestuur-en-governance",
-    "regionale-samenwerking",
-    "gemeentefinancien",
-    "personeel-en-arbeidsmarkt",
-    "veerkracht-en-veiligheid",
-    "demografie-en-samenleving",
-    "internationaal-en-europa",
-}
+THEMES = set(THEME_SLUGS)
 
 
 @pytest.fixture(scope="module")
