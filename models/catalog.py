@@ -13,7 +13,7 @@ import yaml
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from models.errors import ConfigError, Problem
-from models.yamlfile import LocatedYaml, _walk
+from models.yamlfile import LocatedYaml, locate
 
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 
@@ -259,7 +259,7 @@ def read_located(path: str | Path, name: str) -> tuple[LocatedYaml | None, list[
     lines: dict[tuple, int] = {}
     key_problems: list[Problem] = []
     if node is not None:
-        _walk(node, (), lines, key_problems, file)
+        locate(node, (), lines, key_problems, file)
     for problem in key_problems:
         index = (problem.line or 1) - 1
         problems.append(

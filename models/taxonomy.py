@@ -111,11 +111,6 @@ class Taxonomy(BaseModel):
         return {t.slug: t for t in self.themes}
 
 
-def json_schema() -> dict:
-    """JSON Schema of themes.yaml, for editor completion."""
-    return Taxonomy.model_json_schema()
-
-
 def _tidy(problems: list[Problem]) -> list[Problem]:
     """A term's value is a weight or a mapping: report a bad weight once, in plain words."""
     tidy = []

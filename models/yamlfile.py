@@ -1,13 +1,12 @@
-"""Load YAML while remembering the line of every mapping key and list item, for precise errors."""
+"""Located YAML: the line of every mapping key and list item, for precise errors."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import yaml
 
-from models.errors import ConfigError, Problem
+from models.errors import Problem
 
 Loc = tuple[str | int, ...]
 
@@ -29,7 +28,7 @@ class LocatedYaml:
         return None
 
 
-def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], problems: list[Problem], path: str):
+def locate(node: yaml.Node, loc: Loc, lines: dict[Loc, int], problems: list[Problem], path: str):
     lines.setdefault(loc, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         seen: dict[Any, int] = {}
@@ -42,40 +41,8 @@ def _walk(node: yaml.Node, loc: Loc, lines: dict[Loc, int], problems: list[Probl
                 )
             seen[key] = line
             lines[(*loc, key)] = line
-            _walk(value_node, (*loc, key), lines, problems, path)
+            locate(value_node, (*loc, key), lines, problems, path)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
             lines[(*loc, index)] = item.start_mark.line + 1
-            _walk(item, (*loc, index), lines, problems, path)
-
-
-def load_located_yaml(path: str | Path) -> LocatedYaml:
-    """Parse a YAML file; syntax errors and duplicate keys become a ConfigError with the line."""
-    name = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError([Problem(name, None, None, "file not found")]) from None
-    except UnicodeDecodeError as exc:
-        raise ConfigError([Problem(name, None, None, f"not UTF-8 text: {exc}")]) from None
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        message = f"YAML syntax error: {exc.problem or exc}"
-        if (
-            "\t" in text.splitlines()[line - 1]
-            if line and line <= len(text.splitlines())
-            else False
-        ):
-            message += " (tab characters are not allowed for indentation; use spaces)"
-        raise ConfigError([Problem(name, line, None, message)]) from None
-    lines: dict[Loc, int] = {}
-    problems: list[Problem] = []
-    if node is not None:
-        _walk(node, (), lines, problems, name)
-    if problems:
-        raise ConfigError(problems)
-    return LocatedYaml(name, data, lines)
+            locate(item, (*loc, index), lines, problems, path)
