@@ -45,7 +45,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.responses = Memo(max_entries=2000)
     app.state.memo = Memo(max_entries=200)
     app.state.version = VersionCache()
-    app.state.login_limiter = LoginLimiter(settings.login_attempts, settings.login_window_seconds)
+    app.state.login_limiter = LoginLimiter(
+        app.state.sessions, settings.login_attempts, settings.login_window_seconds
+    )
     app.add_middleware(
         SessionMiddleware,
         secret_key=settings.secret_key,

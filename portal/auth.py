@@ -6,11 +6,12 @@ import base64
 import hashlib
 import hmac
 import secrets
-import threading
-import time
-from collections import defaultdict, deque
+from datetime import UTC, datetime, timedelta
 
 from fastapi import HTTPException, Request
+from sqlalchemy import delete, func, select
+
+from models.entities import LoginAttempt
 
 ALGORITHM = "pbkdf2_sha256"
 ITERATIONS = 600_000
@@ -89,33 +90,44 @@ def require_editor(request: Request) -> str:
 
 
 class LoginLimiter:
-    """At most `attempts` failed logins per client address per `window` seconds (per process)."""
+    """At most `attempts` failed logins per client address per `window` seconds, counted in the
+    database so every portal worker (docker-compose runs 4) shares one limit.
 
-    def __init__(self, attempts: int = 5, window: float = 300.0):
+    Each attempt is recorded before the password is checked and committed, then the client's
+    attempts in the window are counted: of any attempts racing each other, the last to count
+    sees them all, so no more than `attempts` passwords are ever checked per window. A refused
+    attempt removes its row (waiting does not extend the wait); a failed one keeps it; a
+    successful login removes the client's rows.
+    """
+
+    def __init__(self, sessions, attempts: int = 5, window: float = 300.0):
+        self.sessions = sessions
         self.attempts = attempts
         self.window = window
-        self._failures: dict[str, deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
 
-    def _prune(self, key: str, now: float) -> deque[float]:
-        q = self._failures[key]
-        while q and now - q[0] > self.window:
-            q.popleft()
-        return q
-
-    def retry_after(self, key: str) -> int:
-        """Seconds until `key` may try again; 0 when it may try now."""
-        now = time.monotonic()
-        with self._lock:
-            q = self._prune(key, now)
-            if len(q) < self.attempts:
+    def attempt(self, key: str) -> int:
+        """Record an attempt by `key`: 0 when it may check a password, else seconds to wait."""
+        key = key[:100]
+        now = datetime.now(UTC)
+        since = now - timedelta(seconds=self.window)
+        with self.sessions() as session, session.begin():
+            # Rows of finished windows, everyone's: the table holds one window at most.
+            session.execute(delete(LoginAttempt).where(LoginAttempt.at < since))
+            row = LoginAttempt(client=key, at=now)
+            session.add(row)
+            session.flush()
+            row_id = row.id
+        with self.sessions() as session, session.begin():
+            count, oldest = session.execute(
+                select(func.count(), func.min(LoginAttempt.at)).where(
+                    LoginAttempt.client == key, LoginAttempt.at >= since
+                )
+            ).one()
+            if count <= self.attempts:
                 return 0
-            return max(1, int(self.window - (now - q[0])) + 1)
-
-    def failed(self, key: str) -> None:
-        with self._lock:
-            self._prune(key, time.monotonic()).append(time.monotonic())
+            session.execute(delete(LoginAttempt).where(LoginAttempt.id == row_id))
+        return max(1, int(self.window - (now - oldest).total_seconds()) + 1)
 
     def succeeded(self, key: str) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
+        with self.sessions() as session, session.begin():
+            session.execute(delete(LoginAttempt).where(LoginAttempt.client == key[:100]))

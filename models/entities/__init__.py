@@ -10,6 +10,7 @@ from models.entities.crawl_run import CrawlRun
 from models.entities.data_version import DataVersion
 from models.entities.editor_action import EditorAction
 from models.entities.fetch_state import FetchState
+from models.entities.login_attempt import LoginAttempt
 from models.entities.seen_url import SeenUrl
 from models.entities.source import Source
 from models.entities.source_run import SourceRun
@@ -27,6 +28,7 @@ __all__ = [
     "DataVersion",
     "EditorAction",
     "FetchState",
+    "LoginAttempt",
     "SeenUrl",
     "Source",
     "SourceRun",

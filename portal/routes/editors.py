@@ -51,7 +51,7 @@ def login(request: Request,
     settings = request.app.state.settings
     limiter: auth.LoginLimiter = request.app.state.login_limiter
     client = _client(request)
-    wait = limiter.retry_after(client)
+    wait = limiter.attempt(client)
     if wait:
         response = _page(request, "login.html", {
             "error": f"Te veel mislukte pogingen. Probeer het over {wait} seconden opnieuw.",
@@ -59,7 +59,6 @@ def login(request: Request,
         response.headers["Retry-After"] = str(wait)
         return response
     if not auth.check_credentials(settings, username, password):
-        limiter.failed(client)
         return _page(request, "login.html", {
             "error": "Onbekende naam of verkeerd wachtwoord.",
             "configured": bool(settings.editor_password_hash)}, db, status=401)  # fmt: skip

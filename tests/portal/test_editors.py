@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from types import SimpleNamespace
 
+from fastapi.testclient import TestClient
 from lxml import html
+from sqlalchemy import func, select
 
 from models.db import make_engine, session_factory, transaction
-from models.entities import Source, ThemeCorrection
+from models.entities import LoginAttempt, Source, ThemeCorrection
 from models.store import replace_tags
+from portal.app import create_app
 from portal.auth import hash_password, verify_password
 from tests.portal.conftest import PASSWORD
 
@@ -58,6 +62,40 @@ def test_login_needs_csrf_right_password_and_is_rate_limited(portal):
     cookie = ok.headers["set-cookie"]
     assert "httponly" in cookie.lower() and "samesite=strict" in cookie.lower()
     assert PASSWORD not in cookie
+
+
+def test_the_login_limit_is_shared_by_every_worker(portal):
+    """Two apps over one database stand for two uvicorn workers: failures on either count."""
+    client, _, settings = portal
+    other = create_app(settings)
+    try:
+        with TestClient(other) as second:
+            assert login(client, "fout").status_code == 401
+            assert login(second, "fout").status_code == 401
+            assert login(client, "fout").status_code == 401
+            limited = login(second)  # the third failure was on the other worker
+            assert limited.status_code == 429 and int(limited.headers["retry-after"]) > 0
+            assert login(client).status_code == 429
+            # A success resets the limit for every worker.
+            client.app.state.login_limiter.succeeded("testclient")
+            assert login(second).status_code == 303
+            assert login(client, "fout").status_code == 401
+    finally:
+        other.state.engine.dispose()
+
+
+def test_racing_login_attempts_never_exceed_the_limit(portal):
+    client, _, settings = portal
+    limiter = client.app.state.login_limiter
+    assert settings.login_attempts == 3
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        waits = list(pool.map(lambda _: limiter.attempt("198.51.100.7"), range(16)))
+    allowed = waits.count(0)
+    assert allowed <= 3, waits  # racing each other, never more passwords checked than allowed
+    with client.app.state.sessions() as session:
+        rows = session.scalar(select(func.count()).where(LoginAttempt.client == "198.51.100.7"))
+    assert rows == allowed  # refused attempts leave no row: waiting does not extend the wait
+    assert (limiter.attempt("198.51.100.7") == 0) == (allowed < 3)
 
 
 def test_source_health_lists_failing_sources_first_with_reason(portal, db_url):
