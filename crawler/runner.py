@@ -49,11 +49,14 @@ def run_crawl(
     trigger: str = "manual",
     dry_run: bool = False,
     run_id: int | None = None,
+    wait: bool = True,
 ) -> CrawlOutcome:
     """Crawl the enabled sources (or `only` these ids) once; the reactor runs once per process.
 
     Holds the crawl lock in the database throughout (raises CrawlLockedError when another crawl
     holds it). `run_id` continues a run the scheduler recorded; a dry run stores nothing at all.
+    With HOWARDSHOME_REDIS_URL set, the run is seeded into Redis for `howardshome worker`s and,
+    unless `wait` is False, awaited and finalized here.
     """
     engine = make_engine(settings.database_url)
     ensure_schema(engine)
@@ -61,6 +64,11 @@ def run_crawl(
         return _crawl(settings, engine, catalog, taxonomy, only, trigger, True, None, None)
     try:
         with crawl_lock.hold(engine, run_id, settings.crawl_lock_stale) as lock:
+            if settings.redis_url:  # distributed: seed the run, let workers crawl it
+                from crawler.distributed.coordinator import coordinate
+
+                return coordinate(settings, engine, catalog, taxonomy, only, trigger, run_id,
+                                  lock, wait)  # fmt: skip
             return _crawl(settings, engine, catalog, taxonomy, only, trigger, False, run_id, lock)
     except CrawlLockedError as exc:
         if run_id is not None:
@@ -74,28 +82,9 @@ def _crawl(settings, engine, catalog, taxonomy, only, trigger, dry_run, run_id, 
     selected = [s for s in catalog.sources if (s.id in only if only else s.enabled)]
     started = datetime.now(UTC)
     note = None
-    known, seen, links, states, fingerprints = set(), set(), set(), {}, []
-    remembered, aliases = {}, {}
-    try:
-        with transaction(factory) as session:
-            if not dry_run:  # a dry run shows everything a source offers and writes nothing
-                store.sync_sources(session, catalog.sources)
-                store.sync_themes(session, taxonomy.themes)
-                if run_id is None:
-                    run_id = store.start_run(session, trigger)
-                else:  # keeps the scheduler's note (e.g. the last valid sources.yaml was used)
-                    note = session.get(CrawlRun, run_id).error
-                known = store.known_url_hashes(session)
-                seen = store.seen_url_hashes(session) - known
-                links = store.known_links(session)
-                states = store.load_fetch_states(session)
-                fingerprints = store.recent_fingerprints(session)
-                remembered = store.remembered_methods(session)
-                aliases = {url_hash(url): key for url, key in store.found_urls(session)}
-        if lock is not None:
-            lock.set_run(run_id)
-    except SQLAlchemyError as exc:
-        raise DatabaseError(f"database {safe_url(engine)}: {getattr(exc, 'orig', exc)}") from None
+    state = empty_spider_state()
+    if not dry_run:  # a dry run shows everything a source offers and writes nothing
+        run_id, note, state = prepare_run(engine, catalog, taxonomy, trigger, run_id, lock)
 
     quiet_scrapy_logs(settings.log_level)
     process = CrawlerProcess({**scrapy_settings(settings), "LOG_INSTALL_ROOT_HANDLER": False})
@@ -104,18 +93,12 @@ def _crawl(settings, engine, catalog, taxonomy, only, trigger, dry_run, run_id, 
     process.crawl(
         crawler,
         sources=selected,
-        known_hashes=known,
-        seen_hashes=seen,
-        known_links=links,
-        fetch_states=states,
         window_days=settings.window_days,
-        remembered=remembered,
-        aliases=aliases,
         app_settings=settings,
         tagger=Tagger.from_taxonomy(taxonomy),
         session_factory=factory,
-        fingerprints=fingerprints,
         dry_run=dry_run,
+        **state,
     )
     process.start()
 
@@ -137,14 +120,64 @@ def _crawl(settings, engine, catalog, taxonomy, only, trigger, dry_run, run_id, 
     )
     if dry_run:
         return outcome
+    # Validators are saved only after a complete run: a killed crawl must not turn into a 304
+    # for a feed whose articles were never stored.
+    states = {} if error else spider.new_fetch_states
+    errors = "; ".join(filter(None, [note, error])) or None
+    finish(factory, outcome, states, started, len(selected), errors)
+    return outcome
+
+
+def prepare_run(engine, catalog, taxonomy, trigger: str, run_id: int | None, lock):
+    """Sync the catalog, record the run (or continue the scheduler's) and load the spider's
+    state: (run_id, the run's note, AutoSpider keyword arguments)."""
+    note = None
+    try:
+        with transaction(session_factory(engine)) as session:
+            store.sync_sources(session, catalog.sources)
+            store.sync_themes(session, taxonomy.themes)
+            if run_id is None:
+                run_id = store.start_run(session, trigger)
+            else:  # keeps the scheduler's note (e.g. the last valid sources.yaml was used)
+                note = session.get(CrawlRun, run_id).error
+            state = load_spider_state(session)
+        if lock is not None:
+            lock.set_run(run_id)
+    except SQLAlchemyError as exc:
+        raise DatabaseError(f"database {safe_url(engine)}: {getattr(exc, 'orig', exc)}") from None
+    return run_id, note, state
+
+
+def empty_spider_state() -> dict:
+    return {"known_hashes": set(), "seen_hashes": set(), "known_links": set(),
+            "fetch_states": {}, "remembered": {}, "aliases": {}, "fingerprints": []}  # fmt: skip
+
+
+def load_spider_state(session) -> dict:
+    """What the spider needs to know from earlier runs, as AutoSpider keyword arguments."""
+    known = store.known_url_hashes(session)
+    return {
+        "known_hashes": known,
+        "seen_hashes": store.seen_url_hashes(session) - known,
+        "known_links": store.known_links(session),
+        "fetch_states": store.load_fetch_states(session),
+        "fingerprints": store.recent_fingerprints(session),
+        "remembered": store.remembered_methods(session),
+        "aliases": {url_hash(url): key for url, key in store.found_urls(session)},
+    }
+
+
+def finish(factory, outcome: CrawlOutcome, fetch_states: dict, started: datetime,
+           sources: int, errors: str | None) -> None:  # fmt: skip
+    """Record the sources' reports, the new validators and the run's figures (one transaction).
+
+    A database error marks `outcome` failed instead of raising.
+    """
     try:
         with transaction(factory) as session:
-            store.record_source_runs(session, run_id, reports)
-            if not error:
-                # Validators are saved only after a complete run: a killed crawl must not
-                # turn into a 304 for a feed whose articles were never stored.
-                for key, (url, etag, modified, status) in spider.new_fetch_states.items():
-                    store.save_fetch_state(session, key, url, etag, modified, status)
+            store.record_source_runs(session, outcome.run_id, outcome.reports)
+            for key, (url, etag, modified, status) in fetch_states.items():
+                store.save_fetch_state(session, key, url, etag, modified, status)
             theme_counts = {
                 slug: count
                 for slug, count in session.execute(
@@ -155,18 +188,16 @@ def _crawl(settings, engine, catalog, taxonomy, only, trigger, dry_run, run_id, 
                 )
             }
             stats = {
-                "articles_new": new_articles,
-                "requests": requests,
+                "articles_new": outcome.new_articles,
+                "requests": outcome.requests,
                 "themes": theme_counts,
-                "sources": len(selected),
+                "sources": sources,
                 "failing_sources": [
                     {"id": r["source_id"], "reason": r["errors"][0]["reason"]}
                     for r in outcome.failing
                 ],
             }
-            errors = "; ".join(filter(None, [note, error])) or None
-            store.finish_run(session, run_id, outcome.status, stats, errors)
+            store.finish_run(session, outcome.run_id, outcome.status, stats, errors)
     except SQLAlchemyError as exc:
         outcome.status = "failed"
         outcome.error = outcome.error or f"database write failed: {getattr(exc, 'orig', exc)}"
-    return outcome

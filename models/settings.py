@@ -57,6 +57,22 @@ class Settings(BaseSettings):
         description="Seconds without a heartbeat after which another host's crawl lock is "
         "taken over (a dead process on this host is taken over at once)",
     )
+    redis_url: str = Field(
+        "",
+        description="Redis URL (redis://host:6379/0) that switches the crawl to distributed mode: "
+        "`howardshome crawl` seeds the run, `howardshome worker`s on any machine crawl it; "
+        "empty crawls on this machine alone",
+    )
+    redis_run_ttl: float = Field(
+        3 * 86400.0,
+        description="Seconds a distributed run's Redis keys outlive its last write (a run that "
+        "is never finalized cannot fill Redis night after night)",
+    )
+    worker_timeout: float = Field(
+        60.0,
+        description="Seconds without a heartbeat after which a distributed worker counts as dead "
+        "and the requests it had taken go back to the queue",
+    )
     state_dir: str = Field(
         "state",
         description="Directory where the scheduler keeps the last valid sources.yaml and "

@@ -60,7 +60,7 @@ class AutoSpider(scrapy.Spider):
         self.window_start = datetime.now(UTC) - timedelta(days=window_days)
         self.reports = {s.id: SourceReport(s.id) for s in sources}
         self.filters = {s.id: LinkFilter(s) for s in sources}
-        self.discoveries: dict[str, Discovery] = {}
+        self.discovering: set[str] = set()  # sources being autodiscovered in this run
         self.requested: dict[str, str] = {}  # url_hash -> source that requested it first
         self.pages_read: dict[tuple[str, str], int] = {}  # (source, listing) -> pages fetched
         self.pages_seen: set[str] = set()  # listing pages fetched or scheduled (canonical)
@@ -149,7 +149,7 @@ class AutoSpider(scrapy.Spider):
         report = self.reports[source_id]
         if response.meta.get("probe"):
             # Unchanged since it last yielded articles: a good method, nothing new to read.
-            self.discoveries[source_id].done = True
+            response.meta["discovery"].done = True
             report.method = response.meta["kind"]
             report.discovery_urls.append(response.request.url)
         if not response.meta.get("child"):
@@ -166,7 +166,7 @@ class AutoSpider(scrapy.Spider):
             if found == 0:
                 return False
         if meta.get("probe"):
-            self.discoveries[source_id].done = True
+            meta["discovery"].done = True
             report.method = meta["kind"]
             report.discovery_urls.append(response.request.url)
         if not meta.get("child"):
@@ -180,7 +180,7 @@ class AutoSpider(scrapy.Spider):
         report = self.reports[source_id]
         if meta.get("probe"):
             log.debug("source=%s: probe %s: %s", source_id, url, reason)
-            yield from self._next_probe(source_id)
+            yield from self._next_probe(meta["discovery"], source_id)
         elif meta.get("remembered"):
             log.info(
                 "source=%s: remembered %s %s: %s; rediscovering",
@@ -192,7 +192,7 @@ class AutoSpider(scrapy.Spider):
             report.error(url, f"remembered {meta['kind']} no longer works ({reason}); rediscovered")
             report.method = None
             report.discovery_urls = []
-            if source_id not in self.discoveries:
+            if self._first_discovery(source_id):
                 yield from self._discover(source_id)
         else:
             if not meta.get("child"):
@@ -206,23 +206,31 @@ class AutoSpider(scrapy.Spider):
 
     # -- autodiscovery ---------------------------------------------------------------------------
 
+    def _first_discovery(self, source_id: str) -> bool:
+        """Claim the autodiscovery of a source for this run; False when it was claimed before."""
+        if source_id in self.discovering:
+            return False
+        self.discovering.add(source_id)
+        return True
+
     def _discover(self, source_id: str):
         source = self.sources[source_id]
         self.reports[source_id].method = None
-        self.discoveries[source_id] = Discovery(source.url)
+        self.discovering.add(source_id)
+        # The discovery travels with its requests (one probe at a time), so any process of a
+        # distributed crawl can continue it.
         yield Request(
             source.url,
             callback=self.parse_homepage,
             errback=self.homepage_failed,
-            meta={"source_id": source_id},
+            meta={"source_id": source_id, "discovery": Discovery(source.url)},
             dont_filter=True,
         )
 
-    def _next_probe(self, source_id: str):
-        discovery = self.discoveries[source_id]
+    def _next_probe(self, discovery: Discovery, source_id: str):
         probe = discovery.next()
         if probe is not None:
-            yield self._read(probe.kind, probe.url, source_id, probe=True)
+            yield self._read(probe.kind, probe.url, source_id, probe=True, discovery=discovery)
         elif not discovery.done:
             discovery.done = True
             report = self.reports[source_id]
@@ -231,25 +239,25 @@ class AutoSpider(scrapy.Spider):
 
     def parse_homepage(self, response: Response):
         source_id = response.meta["source_id"]
-        discovery = self.discoveries[source_id]
+        discovery = response.meta["discovery"]
         discovery.homepage = response.url  # after redirects (http -> https, www.)
         self.filters[source_id].also(response.url)
         if not hasattr(response, "xpath"):
             discovery.first_error = "the homepage is not an HTML page"
-            yield from self._next_probe(source_id)
+            yield from self._next_probe(discovery, source_id)
             return
         discovery.plan_from_homepage(announced_feeds(response), news_links(response))
-        yield from self._next_probe(source_id)
+        yield from self._next_probe(discovery, source_id)
 
     def homepage_failed(self, failure):
         source_id = failure.request.meta["source_id"]
-        discovery = self.discoveries[source_id]
+        discovery = failure.request.meta["discovery"]
         reason = describe(failure)
         discovery.first_error = f"homepage: {reason}"
         if reason.startswith("HTTP "):
             # A homepage may refuse robots while its feed or sitemap still answers.
             discovery.plan_from_homepage([], [])
-            yield from self._next_probe(source_id)
+            yield from self._next_probe(discovery, source_id)
         else:
             discovery.done = True
             report = self.reports[source_id]
@@ -258,11 +266,11 @@ class AutoSpider(scrapy.Spider):
 
     def parse_robots(self, response: Response):
         source_id = response.meta["source_id"]
-        discovery = self.discoveries[source_id]
+        discovery = response.meta["discovery"]
         if response.status == 200:
             for url in reversed(list(sitemap_urls_from_robots(response.body, response.url))):
                 discovery.add("sitemap", url, front=True)
-        yield from self._next_probe(source_id)
+        yield from self._next_probe(discovery, source_id)
 
     # -- feeds, sitemaps, listings --------------------------------------------------------------
 
@@ -338,17 +346,28 @@ class AutoSpider(scrapy.Spider):
         for url, text in links:
             yield from self._follow_article(Found(url, title=text or None), source_id)
         root = meta.get("listing_root", response.request.url)
-        key = (source_id, root)
-        self.pages_read.setdefault(key, 1)
-        self.pages_seen.add(canonical_url(response.request.url))
+        self._page_fetched(source_id, root, response.request.url)
         for url in next_pages(response, accept):
-            if self.pages_read[key] >= source.max_pages:
+            taken = self._take_page(source_id, root, url, source.max_pages)
+            if taken is None:  # the listing's page limit is reached
                 break
-            if canonical_url(url) in self.pages_seen:
-                continue
-            self.pages_seen.add(canonical_url(url))
-            self.pages_read[key] += 1
-            yield self._read("listing", url, source_id, child=True, listing_root=root)
+            if taken:
+                yield self._read("listing", url, source_id, child=True, listing_root=root)
+
+    def _page_fetched(self, source_id: str, root: str, url: str) -> None:
+        self.pages_read.setdefault((source_id, root), 1)
+        self.pages_seen.add(canonical_url(url))
+
+    def _take_page(self, source_id: str, root: str, url: str, limit: int) -> bool | None:
+        """Claim the next page of a listing: None when `limit` pages were taken, False when
+        this page was fetched or scheduled already."""
+        if self.pages_read[(source_id, root)] >= limit:
+            return None
+        if canonical_url(url) in self.pages_seen:
+            return False
+        self.pages_seen.add(canonical_url(url))
+        self.pages_read[(source_id, root)] += 1
+        return True
 
     # -- articles ------------------------------------------------------------------------------
 
@@ -369,19 +388,22 @@ class AutoSpider(scrapy.Spider):
         canonical = canonical_url(url)
         key = url_hash(canonical)
         key = self.aliases.get(key, key)
-        if key in self.known_hashes or key in self.requested:
-            if self.requested.get(key) != source_id:
-                yield from self._link(key, source_id, url)
+        if key in self.known_hashes:
+            yield from self._link(key, source_id, url)
             return
-        if key in self.seen_hashes:
+        if key in self.seen_hashes:  # (never requested: see parse_article)
             report.skipped += 1
             return
-        if report.requested >= self.max_articles:
+        owner, claimed = self._claim(key, source_id, self.max_articles)
+        if owner is None:
             if not report.deferred:
                 report.error(url, f"more than {self.max_articles} new articles; the rest next run")
             report.deferred += 1
             return
-        self.requested[key] = source_id
+        if not claimed:
+            if owner != source_id:
+                yield from self._link(key, source_id, url)
+            return
         report.requested += 1
         yield Request(
             canonical,
@@ -418,17 +440,16 @@ class AutoSpider(scrapy.Spider):
         key = url_hash(url)
         requested = url_hash(response.request.url)
         if key != requested:
-            # Known under its canonical URL (stored before, or fetched under another link now).
-            known = key in self.known_hashes or key in self.requested or key in self.seen_hashes
-            if known:
-                # Next time the link is known without downloading the page again.
+            owner, claimed = None, False
+            if key not in self.known_hashes and key not in self.seen_hashes:
+                owner, claimed = self._claim(key, source_id)
+            if not claimed:
+                # Known under its canonical URL (stored before, or fetched under another link
+                # now): next time the link is known without downloading the page again.
                 yield SeenItem(source_id, requested, f"its canonical URL is {url}")
-            if key in self.known_hashes or self.requested.get(key, source_id) != source_id:
-                yield from self._link(key, source_id, response.meta["found_url"])
+                if key in self.known_hashes or owner not in (None, source_id):
+                    yield from self._link(key, source_id, response.meta["found_url"])
                 return
-            if known:
-                return
-            self.requested[key] = source_id
         source = self.sources[source_id]
         yield PageItem(
             source_id=source_id,
@@ -442,6 +463,18 @@ class AutoSpider(scrapy.Spider):
             source_region=source.region,
             source_themes=list(source.themes),
         )
+
+    def _claim(self, key: str, source_id: str, limit: int = 0) -> tuple[str | None, bool]:
+        """(owner, claimed): the source that requested the article `key` first, or `source_id`
+        claiming it now (claimed True); owner None when `source_id` already requested `limit`
+        articles (0: no limit). The spider's one check-and-set of `requested`."""
+        owner = self.requested.get(key)
+        if owner is not None:
+            return owner, False
+        if limit and self.reports[source_id].requested >= limit:
+            return None, False
+        self.requested[key] = source_id
+        return source_id, True
 
     def article_failed(self, failure):
         request = failure.request
