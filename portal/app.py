@@ -40,6 +40,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.sessions = session_factory(engine)
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     filters.register(templates.env)
+    # Templates change with a deploy, not while serving: no stat() per template and include.
+    templates.env.auto_reload = False
     app.state.templates = templates
     # Pages and feeds for the current data version, and the lists every page needs.
     app.state.responses = Memo(max_entries=2000)

@@ -23,6 +23,7 @@ from models.entities import (
     Theme,
     ThemeCorrection,
 )
+from portal.cards import load_cards
 
 AMS = ZoneInfo("Europe/Amsterdam")
 COUNT_CAP = 1000  # counts above this read "meer dan 1.000": counting never scans everything
@@ -212,10 +213,12 @@ class _Windows:
 
 
 def list_articles(session: Session, f: ArticleFilter) -> list[Article]:
-    return page_articles(session, f).articles
+    return page_articles(session, f, full=True).articles
 
 
-def page_articles(session: Session, f: ArticleFilter) -> ArticlePage:
+def page_articles(session: Session, f: ArticleFilter, full: bool = False) -> ArticlePage:
+    """One page of the selection: cards (portal.cards.Card), or with `full` Article entities
+    with their tags, regions and sources (the API's fields)."""
     if f.q and not f.terms():
         return ArticlePage([], {}, False, no_terms=True, count=0)
     if not f.terms():
@@ -224,7 +227,7 @@ def page_articles(session: Session, f: ArticleFilter) -> ArticlePage:
             query = query.where(_before(order, f.before))
         query = query.order_by(order[0].desc(), order[1].desc()).limit(f.limit + 1)
         ids = list(session.scalars(query))
-        return _page(f, _load(session, ids))
+        return _page(f, _load(session, ids, f, full))
     count = None
     sqlite = session.get_bind().dialect.name == "sqlite"
     windows = _Windows(session, f)
@@ -263,11 +266,13 @@ def page_articles(session: Session, f: ArticleFilter) -> ArticlePage:
         else:
             ids = search.rank_pg(session, [r[0] for r in candidates], f.terms(), offset,
                                  f.limit + 1)  # fmt: skip
-    return _page(f, _load(session, ids), count)
+    return _page(f, _load(session, ids, f, full), count)
 
 
-def _load(session: Session, ids: list[int]) -> list[Article]:
-    """Articles by id, in the order given (their tags, regions and sources loaded with them)."""
+def _load(session: Session, ids: list[int], f: ArticleFilter, full: bool) -> list:
+    """Cards, or Articles with their tags, regions and sources, by id in the order given."""
+    if not full:
+        return load_cards(session, ids, with_text=bool(f.terms()))
     if not ids:
         return []
     loaded = {a.id: a for a in session.scalars(select(Article).where(Article.id.in_(ids)))}

@@ -96,7 +96,7 @@ def api_articles(request: Request, f: queries.ArticleFilter = Depends(article_fi
 
     def build():
         f.limit = limit
-        page = queries.page_articles(db, f)
+        page = queries.page_articles(db, f, full=True)
         ranked = f.ranked()
         items = [ArticleOut(**_out(a, page.snippets.get(a.id))) for a in page.articles]
         return _dump(

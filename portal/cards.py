@@ -1,0 +1,77 @@
+"""Articles as lists and feeds show them: two queries for a page of cards, no ORM objects.
+
+Loading a page of 30 `Article` entities with their theme, region and source rows built ~140
+ORM objects and decoded ~80 JSON columns (the tags' matched terms) that no card shows: about
+as much CPU as the rest of the page. A card needs the article's own columns and its themes'
+slugs and scores, read here as plain rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Integer, any_, bindparam, select
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.orm import Session
+
+from models.entities import Article, ArticleTheme
+
+
+@dataclass(slots=True)
+class Tag:
+    theme_slug: str
+    score: float
+
+
+@dataclass(slots=True)
+class Card:
+    id: int
+    url: str
+    title: str
+    excerpt: str
+    source_id: str
+    published_at: datetime | None
+    sort_at: datetime
+    text: str  # "" unless asked for (search snippets)
+    themes: list[Tag]  # best-scoring first
+
+
+COLUMNS = (Article.id, Article.url, Article.title, Article.excerpt, Article.source_id,
+           Article.published_at, Article.sort_at)  # fmt: skip
+
+
+def load_cards(session: Session, ids: list[int], with_text: bool = False) -> list[Card]:
+    """Cards for `ids`, in that order (ids that no longer exist are left out)."""
+    if not ids:
+        return []
+    columns = COLUMNS + ((Article.text,) if with_text else ())
+    rows = {
+        row[0]: row
+        for row in session.execute(select(*columns).where(id_in(session, Article.id, ids)))
+    }
+    tags: dict[int, list[Tag]] = defaultdict(list)
+    for article_id, slug, score in session.execute(
+        select(ArticleTheme.article_id, ArticleTheme.theme_slug, ArticleTheme.score).where(
+            id_in(session, ArticleTheme.article_id, ids)
+        )
+    ):
+        tags[article_id].append(Tag(slug, score))
+    cards = []
+    for i in ids:
+        row = rows.get(i)
+        if row is None:
+            continue
+        themes = sorted(tags.get(i, ()), key=lambda t: -t.score)
+        text = row[7] if with_text else ""
+        cards.append(Card(*row[:7], text=text or "", themes=themes))
+    return cards
+
+
+def id_in(session: Session, column, ids: list[int]):
+    """`column IN ids`: on PostgreSQL one array parameter (`= ANY`), one statement text for any
+    number of ids; an expanded IN renders a parameter per id (~3 ms of CPU for a page of 31)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam("ids", list(ids), type_=ARRAY(Integer)))
+    return column.in_(ids)
