@@ -232,7 +232,10 @@ def page_articles(session: Session, f: ArticleFilter, full: bool = False) -> Art
     sqlite = session.get_bind().dialect.name == "sqlite"
     windows = _Windows(session, f)
     with search.matches_by_index(session):
-        for bound in windows:
+        for number, bound in enumerate(windows):
+            # The first (newest) window is scanned in date order: for a common word that is
+            # the whole search; a rare word finds few matches there and widens to the index.
+            search.in_date_order(session, number == 0 and bound is not None)
             query, order, rank = _filtered(session, f, since=bound)
             if f.sort == "datum":
                 if f.before:
@@ -254,6 +257,7 @@ def page_articles(session: Session, f: ArticleFilter, full: bool = False) -> Art
                 if len(found) > SEARCH_CANDIDATES or bound is None:
                     break
                 windows.found(len(found), SEARCH_CANDIDATES)
+        search.in_date_order(session, False)
     if f.sort == "datum":
         ids = [r[0] for r in found]
     else:

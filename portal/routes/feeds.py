@@ -63,6 +63,9 @@ def _feed(request: Request, db: Session, title: str, fmt: str, f: queries.Articl
     f.limit = FEED_SIZE
     f.before = None
     f.page = 1
+    # A feed is newest first, a search's too: a reader shows new items as they arrive (and a
+    # date-ordered search reads 51 matches, not the 1,000 a relevance ranking weighs).
+    f.sort = "datum"
     articles = queries.page_articles(db, f).articles
     self_url = f"{base}{request.url.path}" + (f"?{request.url.query}" if request.url.query else "")
     fg = FeedGenerator()

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import feedparser
 from lxml import etree
+
+from models.db import make_engine, session_factory, transaction
+from models.store import store_articles
+from tests.portal.data import record
 
 
 def parse(client, url):
@@ -45,6 +51,24 @@ def test_any_selection_has_a_feed_with_stable_guids_and_dates(portal):
     _, again = parse(client, "/feeds/articles.atom?q=fietsen&type=gemeente")
     assert again.entries[0].id == entry.id
     assert [t.term for t in entry.tags] == ["Energietransitie", "Sociaal domein"]
+
+
+def test_a_search_feed_is_newest_first_like_every_feed(portal, db_url):
+    client, _, _ = portal
+    # An older article that ranks first for "beleid" (the word in its title, thrice).
+    engine = make_engine(db_url)
+    with transaction(session_factory(engine)) as session:
+        store_articles(session, [record(900, "bzk", "Beleid, beleid en nog eens beleid",
+                                        "Over beleid.", ["gemeentefinancien"], 30,
+                                        datetime.now(UTC))])  # fmt: skip
+    engine.dispose()
+    ranked = client.get("/api/articles?q=beleid&limit=50").json()["items"]
+    assert ranked[0]["title"] == "Beleid, beleid en nog eens beleid"
+    _, feed = parse(client, "/feeds/articles.xml?q=beleid")
+    stamps = [e.published_parsed for e in feed.entries]
+    assert len(stamps) == len(ranked) > 10
+    assert stamps == sorted(stamps, reverse=True)
+    assert feed.entries[-1].title == "Beleid, beleid en nog eens beleid"
 
 
 def test_feeds_answer_conditional_requests_with_304(portal):
