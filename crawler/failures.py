@@ -40,6 +40,8 @@ def describe(failure) -> str:
     if failure.check(exc.ResponseDataLossError):
         return "response truncated (data loss)"
     if failure.check(exc.DownloadFailedError):
+        if _is_tls_error(value):
+            return f"TLS handshake failed: {_tls_reason(value)}"
         return "connection reset or closed before a complete response"
     if failure.check(net.DNSLookupError):
         return "DNS lookup failed"
@@ -53,6 +55,8 @@ def describe(failure) -> str:
         inner = getattr(value, "reasons", None)
         if inner and any("TimeoutError" in str(r) for r in inner):
             return "timeout"
+        if _is_tls_error(value):
+            return f"TLS handshake failed: {_tls_reason(value)}"
         return "connection reset or closed before a complete response"
     if failure.check(IgnoreRequest):
         message = str(value) or "request ignored"
@@ -66,3 +70,30 @@ def describe(failure) -> str:
     if failure.check(zlib.error, OSError) and "decompress" in str(value).lower():
         return f"invalid compressed body (Content-Encoding does not match): {value}"
     return f"{type(value).__name__}: {value}"
+
+
+def _tls_reasons(value) -> list[str]:
+    """The OpenSSL errors behind a failed download, however deeply Twisted wrapped them."""
+    seen, pending, found = set(), [value], []
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        current = getattr(current, "value", current)  # a Failure inside `reasons`
+        if type(current).__module__.startswith("OpenSSL"):
+            found.append(str(current))
+        pending += list(getattr(current, "reasons", None) or [])
+        pending += [current.__cause__, current.__context__]
+        pending = [p for p in pending if p is not None]
+    return found
+
+
+def _is_tls_error(value) -> bool:
+    return bool(_tls_reasons(value))
+
+
+def _tls_reason(value) -> str:
+    text = _tls_reasons(value)[0]
+    words = re.findall(r"'([a-z][a-z ]+)'", text)  # OpenSSL's ('lib', 'func', 'reason') tuples
+    return words[-1] if words else text[:120]

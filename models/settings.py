@@ -37,7 +37,10 @@ class Settings(BaseSettings):
         description="User-Agent naming the crawler and a contact URL",
     )
     window_days: int = Field(
-        30, description="A source's first crawl takes only articles from the last N days"
+        30,
+        ge=0,
+        description="Articles dated more than N days ago are skipped (0: no window, e.g. to crawl "
+        "a test web of archived pages)",
     )
     min_text_chars: int = Field(200, description="Articles with less extracted text are dropped")
     languages: list[str] = Field(

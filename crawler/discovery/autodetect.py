@@ -54,6 +54,8 @@ class Discovery:
             self.add("listing", url)
         for path in NEWS_PATHS:
             self.add("listing", urljoin(self.homepage, path))
+        # Last resort: a small site lists its news on the homepage itself.
+        self.add("listing", self.homepage)
 
     def next(self) -> Probe | None:
         if self.done or not self.probes:

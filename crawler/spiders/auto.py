@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 METHODS = ("feed", "sitemap", "listing")
 MAX_CHILD_SITEMAPS = 20  # of one sitemap index, newest first
+MAX_SITEMAP_DEPTH = 3  # indexes of indexes (the protocol allows one level; some sites nest)
 
 
 class AutoSpider(scrapy.Spider):
@@ -57,13 +58,19 @@ class AutoSpider(scrapy.Spider):
         # url_hash of a URL a source linked (tracking variant, syndicated copy) -> stored article.
         self.aliases = aliases or {}
         self.new_fetch_states: dict[str, tuple[str, str | None, str | None, int]] = {}
-        self.window_start = datetime.now(UTC) - timedelta(days=window_days)
+        # 0 lifts the window (a test web of archived pages); dated articles older are skipped.
+        self.window_start = (
+            datetime.now(UTC) - timedelta(days=window_days)
+            if window_days > 0
+            else datetime.min.replace(tzinfo=UTC)
+        )
         self.reports = {s.id: SourceReport(s.id) for s in sources}
         self.filters = {s.id: LinkFilter(s) for s in sources}
         self.discovering: set[str] = set()  # sources being autodiscovered in this run
         self.requested: dict[str, str] = {}  # url_hash -> source that requested it first
         self.pages_read: dict[tuple[str, str], int] = {}  # (source, listing) -> pages fetched
         self.pages_seen: set[str] = set()  # listing pages fetched or scheduled (canonical)
+        self.sitemaps_seen: set[str] = set()  # sitemaps fetched or scheduled (canonical)
 
     @property
     def max_articles(self) -> int:
@@ -303,7 +310,19 @@ class AutoSpider(scrapy.Spider):
             yield from self._unsuccessful(response.meta, response.url, str(exc))
             return
         if parsed.kind == "sitemapindex":
-            children = [c for c in parsed.urls if c.when is None or c.when >= self.window_start]
+            # An index that lists itself (or a ring of indexes) must not loop: each sitemap is
+            # read once a run, and indexes nest at most MAX_SITEMAP_DEPTH deep.
+            for url in (response.url, response.request.url):
+                self.sitemaps_seen.add(canonical_url(url))
+            depth = response.meta.get("sitemap_depth", 0) + 1
+            children = [
+                c
+                for c in parsed.urls
+                if (c.when is None or c.when >= self.window_start)
+                and canonical_url(c.url) not in self.sitemaps_seen
+            ]
+            if depth > MAX_SITEMAP_DEPTH:
+                children = []
             children.sort(key=lambda c: c.when or self.window_start, reverse=True)
             children = children[:MAX_CHILD_SITEMAPS]
             if not self._succeeded(response, len(children)):
@@ -312,7 +331,8 @@ class AutoSpider(scrapy.Spider):
                 )
                 return
             for child in children:
-                yield self._read("sitemap", child.url, source_id, child=True)
+                self.sitemaps_seen.add(canonical_url(child.url))
+                yield self._read("sitemap", child.url, source_id, child=True, sitemap_depth=depth)
             return
         accept = self.filters[source_id]
         pages = [

@@ -178,6 +178,7 @@ def test_autodiscovery_order_feeds_then_sitemaps_then_listings():
     assert discovery.probes[0].url == BASE + "/rss/nieuws.xml"
     listings = [p.url for p in discovery.probes if p.kind == "listing"]
     assert listings[0] == BASE + "/actueel" and BASE + "/persberichten" in listings
+    assert listings[-1] == BASE + "/"  # the homepage itself, when nothing else lists news
     discovery.next()
     discovery.add("sitemap", BASE + "/sitemap-news.xml", front=True)
     assert discovery.next().url == BASE + "/sitemap-news.xml"

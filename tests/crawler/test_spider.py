@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from scrapy.http import HtmlResponse, Request
+from datetime import UTC, datetime
+
+from scrapy.http import HtmlResponse, Request, XmlResponse
 from scrapy.utils.test import get_crawler
 
 from crawler.discovery.feeds import Found
 from crawler.items import SourceLinkItem
-from crawler.spiders.auto import AutoSpider
+from crawler.spiders.auto import MAX_SITEMAP_DEPTH, AutoSpider
 from crawler.urls import url_hash
 from models.catalog import Source
 
@@ -57,3 +59,43 @@ def test_known_articles_become_links_and_the_per_source_limit_defers_the_rest():
     report = s.reports["gemeente"]
     assert (report.requested, report.deferred) == (2, 3)
     assert "the rest next run" in report.errors[0]["reason"]
+
+
+def _index(*urls: str) -> bytes:
+    entries = "".join(f"<sitemap><loc>{u}</loc></sitemap>" for u in urls)
+    return (
+        '<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        f"{entries}</sitemapindex>"
+    ).encode()
+
+
+def test_a_sitemap_index_that_lists_itself_or_nests_endlessly_ends():
+    s = spider(sitemaps=[BASE + "/sitemap.xml"])
+    (first,) = list(s.start_requests())
+    # The index lists itself and one child; only the child is requested.
+    body = _index(BASE + "/sitemap.xml", BASE + "/sitemap-1.xml")
+    out = list(s.parse_sitemap(XmlResponse(first.url, body=body, request=first)))
+    assert [r.url for r in out] == [BASE + "/sitemap-1.xml"]
+    # A chain of indexes, each naming a new one, stops after MAX_SITEMAP_DEPTH levels.
+    request, depth = out[0], 1
+    while True:
+        body = _index(f"{BASE}/sitemap-{depth + 1}.xml", BASE + "/sitemap.xml")
+        out = list(s.parse_sitemap(XmlResponse(request.url, body=body, request=request)))
+        requests = [r for r in out if isinstance(r, Request)]
+        if not requests:
+            break
+        assert [r.url for r in requests] == [f"{BASE}/sitemap-{depth + 1}.xml"]
+        request, depth = requests[0], depth + 1
+    assert depth == MAX_SITEMAP_DEPTH
+
+
+def test_window_days_zero_keeps_every_dated_article():
+    crawler = get_crawler(AutoSpider)
+    entry = Source(id="gemeente", name="Gemeente", url=BASE + "/")
+    s = AutoSpider.from_crawler(
+        crawler, sources=[entry], known_hashes=set(), known_links=set(), fetch_states={},
+        window_days=0,
+    )  # fmt: skip
+    old = Found(BASE + "/nieuws/raadsbesluit-uit-2009", published=datetime(2009, 5, 1, tzinfo=UTC))
+    assert [r.url for r in s._follow_article(old, "gemeente")] == [old.url]
+    assert list(spider()._follow_article(old, "gemeente")) == []  # the 30-day window skips it
