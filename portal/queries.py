@@ -9,7 +9,7 @@ from time import monotonic as time_now
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
-from sqlalchemy import and_, case, func, or_, select, union
+from sqlalchemy import and_, case, func, or_, select, text, union
 from sqlalchemy.orm import Session, aliased
 
 from models import search
@@ -418,8 +418,12 @@ def related_articles(session: Session, article: Article, limit: int = 5) -> list
 
 
 def _hidden_ids():
-    """The few hidden articles (a partial index lists them), to leave out of tag-row counts."""
-    return select(Article.id).where(Article.hidden)
+    """The few hidden articles (a partial index lists them), to leave out of tag-row counts.
+
+    Written as the index's own condition: SQLite uses a partial index only for a query whose
+    WHERE repeats the index's term, and `hidden = 1` (how SQLAlchemy says it there) is not
+    `hidden`: it scanned every article row instead (60 ms at 20,000 articles)."""
+    return select(Article.id).where(text("article.hidden"))
 
 
 def window_start(days: int, today: date | None = None) -> date:

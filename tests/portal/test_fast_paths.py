@@ -80,3 +80,18 @@ def test_retag_reaches_the_portal_without_waiting(portal, db_url):
         after = cache.data_version(session)
     engine.dispose()
     assert after.tag != before.tag and after.modified >= before.modified
+
+
+def test_hidden_articles_are_read_from_their_partial_index(portal, db_url):
+    """Lists leave hidden articles out by their partial index, never by scanning articles."""
+    engine = make_engine(db_url)
+    query = queries._hidden_ids()
+    sql = str(query.compile(engine, compile_kwargs={"literal_binds": True}))
+    with engine.connect() as conn:
+        if engine.dialect.name == "sqlite":
+            plan = " ".join(str(r) for r in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {sql}"))
+        else:
+            conn.exec_driver_sql("SET enable_seqscan = off")  # a tiny table: force the choice
+            plan = " ".join(r[0] for r in conn.exec_driver_sql(f"EXPLAIN {sql}"))
+    engine.dispose()
+    assert "ix_article_hidden" in plan, plan
