@@ -135,7 +135,7 @@ def fts5_query(terms: Sequence[Term]) -> str:
     return " AND ".join(parts)
 
 
-def match(dialect: str, terms: Sequence[Term], since=None):
+def match(dialect: str, terms: Sequence[Term], since=None, materialized: bool = True):
     """(WHERE clause or None, subquery to join on `id` or None, rank expression) for a search.
 
     PostgreSQL joins the set of `article_search` rows that match (from `since` on, when given),
@@ -153,6 +153,8 @@ def match(dialect: str, terms: Sequence[Term], since=None):
         )
         if since is not None:
             found = found.where(row.sort_at >= since)
+        if not materialized:  # tested row by row, in the order the caller reads rows
+            return None, found.subquery("m"), None
         matches = found.cte("m").prefix_with("MATERIALIZED")
         return None, matches, None
     matches = (
@@ -196,6 +198,23 @@ def in_date_order(session: Session, on: bool) -> None:
     """
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text(f"SET LOCAL enable_bitmapscan = {'off' if on else 'on'}"))
+
+
+def match_estimate(session: Session, terms: Sequence[Term]) -> tuple[int, int] | None:
+    """PostgreSQL: the planner's estimate of how many articles match `terms`, and of how many
+    there are, from the statistics (within ~40% for one word: enough to choose how to search);
+    None on SQLite or before the first ANALYZE."""
+    if session.get_bind().dialect.name != "postgresql" or not terms:
+        return None
+    plan = session.execute(
+        text("EXPLAIN SELECT 1 FROM article_search WHERE vector @@ to_tsquery('simple', :q)"),
+        {"q": pg_tsquery(terms)},
+    ).scalar()
+    total = session.scalar(text("SELECT reltuples FROM pg_class WHERE relname = 'article_search'"))
+    found = re.search(r"rows=(\d+)", plan or "")
+    if not found or total is None or total < 0:
+        return None
+    return int(found.group(1)), int(total)
 
 
 def rank_pg(session: Session, ids: Sequence[int], terms: Sequence[Term], offset: int,

@@ -5,11 +5,10 @@ from __future__ import annotations
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from time import monotonic as time_now
 from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
-from sqlalchemy import and_, case, func, or_, select, text, union
+from sqlalchemy import and_, case, func, select, text, union
 from sqlalchemy.orm import Session, aliased
 
 from models import search
@@ -24,15 +23,11 @@ from models.entities import (
     ThemeCorrection,
 )
 from portal.cards import load_cards
+from portal.search_page import SEARCH_CANDIDATES, Windows, newest_matches
+from portal.search_page import before as _before
 
 AMS = ZoneInfo("Europe/Amsterdam")
 COUNT_CAP = 1000  # counts above this read "meer dan 1.000": counting never scans everything
-SEARCH_CANDIDATES = 1000  # relevance ranks the newest this many matches of a search
-# A search looks at the newest 4,000 articles first, then at windows doubled in size until
-# they should hold a page of matches, and past 128,000 at all articles.
-SEARCH_WINDOWS = (4000, 128000)
-BOUND_TTL = 60.0  # seconds a process reuses the dates where those windows start
-_bounds: dict[tuple[str, int], tuple[float, datetime | None]] = {}
 RELATED_DAYS = 10  # related articles come from this many days either side
 
 
@@ -87,7 +82,8 @@ def day_start(day: date) -> datetime:
     return datetime.combine(day, time.min, AMS).astimezone(UTC)
 
 
-def _filtered(session: Session, f: ArticleFilter, since: datetime | None = None):
+def _filtered(session: Session, f: ArticleFilter, since: datetime | None = None,
+              dense: bool = False):  # fmt: skip
     """A SELECT of the ids of matching articles (no order, no limit), the (sort_at, id) columns
     to order and page it by, and SQLite's search rank column (None without a search, and on
     PostgreSQL, which ranks with search.rank_pg). `since` bounds a search to that moment on.
@@ -97,7 +93,9 @@ def _filtered(session: Session, f: ArticleFilter, since: datetime | None = None)
     and hidden), a theme by its tag rows (whose sort_at copy is indexed with the slug, so the
     newest articles of a theme are read in order and the scan stops at the page's end), else the
     articles by their (sort_at, id) index. Every other condition is a semi-join on the id, which
-    the planner probes per row or hashes, whichever is cheaper.
+    the planner probes per row or hashes, whichever is cheaper. A `dense` PostgreSQL search
+    (words common enough to read in date order, see portal.search_page) tests each row of its
+    driver instead: a theme's tag rows, else `article_search` by date.
     """
     slugs = f.all_themes()
     terms = f.terms()
@@ -105,17 +103,19 @@ def _filtered(session: Session, f: ArticleFilter, since: datetime | None = None)
     rank = None
     matches = None
     if terms:
-        where, matches, rank = search.match(dialect, terms, since)
-    if matches is not None and "sort_at" in matches.c:  # PostgreSQL: hidden rows left out
-        ident, order = matches.c.id, (matches.c.sort_at, matches.c.id)
-        query = select(ident)
-    elif slugs and matches is None:
+        where, matches, rank = search.match(dialect, terms, since, materialized=not dense)
+    if slugs and (matches is None or dense):
         lead = aliased(ArticleTheme, name="lead")
         ident, order = lead.article_id, (lead.sort_at, lead.article_id)
         query = select(ident).where(lead.theme_slug == slugs[0])
         # Hidden articles are few (a partial index lists them): excluded without reading rows.
         query = query.where(ident.not_in(_hidden_ids()))
+        if matches is not None:
+            query = query.join(matches, matches.c.id == ident)
         slugs = slugs[1:]
+    elif matches is not None and "sort_at" in matches.c:  # PostgreSQL: hidden rows left out
+        ident, order = matches.c.id, (matches.c.sort_at, matches.c.id)
+        query = select(ident)
     else:
         ident, order = Article.id, (Article.sort_at, Article.id)
         query = select(ident).where(Article.hidden.is_(False))
@@ -160,58 +160,6 @@ def _filtered(session: Session, f: ArticleFilter, since: datetime | None = None)
     return query, order, rank
 
 
-def _before(order, before: tuple[datetime, int]):
-    sort_at, article_id = before
-    return or_(order[0] < sort_at, and_(order[0] == sort_at, order[1] < article_id))
-
-
-class _Windows:
-    """Lower sort_at bounds for a search, widest last (None: no bound).
-
-    A GIN (or FTS5) index finds every match of a word, but ordering matches by date means
-    visiting each one's row: thousands for a common word. Bounding the search to the newest N
-    articles first (the bound comes from an index-only scan) lets the database visit only the
-    matches inside the window. When a window holds too few matches for the page, the caller says
-    how many it found (`found`) and the next window is sized to hold enough at once, assuming
-    matches spread evenly; past the last size in SEARCH_WINDOWS it is the whole archive.
-    """
-
-    def __init__(self, session: Session, f: ArticleFilter):
-        self.session, self.f = session, f
-        self.seen: tuple[int, int] | None = None  # (matches found, matches needed)
-
-    def found(self, count: int, need: int) -> None:
-        self.seen = (count, need)
-
-    def __iter__(self):
-        n = SEARCH_WINDOWS[0]
-        while n <= SEARCH_WINDOWS[-1]:
-            bound = self._bound(n)
-            if bound is None:
-                break
-            yield bound
-            count, need = self.seen or (0, 1)
-            wanted = n * (need + 1) * 1.5 / max(count, 1)
-            while n < wanted and n <= SEARCH_WINDOWS[-1]:
-                n *= 2
-        yield None
-
-    def _bound(self, n: int) -> datetime | None:
-        query = select(Article.sort_at)
-        if self.f.before:
-            query = query.where(_before((Article.sort_at, Article.id), self.f.before))
-        query = query.order_by(Article.sort_at.desc(), Article.id.desc()).offset(n).limit(1)
-        if self.f.before:
-            return self.session.scalar(query)
-        # Reading the 100,000th newest date walks 100,000 index entries: remembered for a
-        # while. A stale bound only makes a window a little larger or smaller.
-        key = (str(self.session.get_bind().url), n)
-        hit = _bounds.get(key)
-        if hit is None or time_now() - hit[0] > BOUND_TTL:
-            hit = _bounds[key] = (time_now(), self.session.scalar(query))
-        return hit[1]
-
-
 def list_articles(session: Session, f: ArticleFilter) -> list[Article]:
     return page_articles(session, f, full=True).articles
 
@@ -230,43 +178,18 @@ def page_articles(session: Session, f: ArticleFilter, full: bool = False) -> Art
         return _page(f, _load(session, ids, f, full))
     count = None
     sqlite = session.get_bind().dialect.name == "sqlite"
-    windows = _Windows(session, f)
-    with search.matches_by_index(session):
-        for number, bound in enumerate(windows):
-            # The first (newest) window is scanned in date order: for a common word that is
-            # the whole search; a rare word finds few matches there and widens to the index.
-            search.in_date_order(session, number == 0 and bound is not None)
-            query, order, rank = _filtered(session, f, since=bound)
-            if f.sort == "datum":
-                if f.before:
-                    query = query.where(_before(order, f.before))
-                found = session.execute(
-                    query.order_by(order[0].desc(), order[1].desc()).limit(f.limit + 1)
-                ).all()
-                if len(found) > f.limit or bound is None:
-                    break
-                windows.found(len(found), f.limit)
-            else:
-                # Rank the most recent matches only: ranking every match of a common word in a
-                # large archive costs seconds, and for news the newest are the ones worth ranking.
-                found = session.execute(
-                    query.add_columns(*([rank] if sqlite else []))
-                    .order_by(order[0].desc(), order[1].desc())
-                    .limit(SEARCH_CANDIDATES + 1)
-                ).all()
-                if len(found) > SEARCH_CANDIDATES or bound is None:
-                    break
-                windows.found(len(found), SEARCH_CANDIDATES)
-        search.in_date_order(session, False)
-    if f.sort == "datum":
+    ranked = f.sort != "datum"
+    need = SEARCH_CANDIDATES + 1 if ranked else f.limit + 1
+    found = newest_matches(session, f, _filtered, need, with_rank=ranked and sqlite)
+    if not ranked:
         ids = [r[0] for r in found]
     else:
         count = len(found)  # capped like count_articles: above the cap reads "meer dan"
         candidates = found[:SEARCH_CANDIDATES]
         offset = (f.page - 1) * f.limit
         if sqlite:
-            ranked = sorted(candidates, key=lambda r: -r[1])  # stable: newest first on ties
-            ids = [r[0] for r in ranked[offset : offset + f.limit + 1]]
+            best = sorted(candidates, key=lambda r: -r[1])  # stable: newest first on ties
+            ids = [r[0] for r in best[offset : offset + f.limit + 1]]
         else:
             ids = search.rank_pg(session, [r[0] for r in candidates], f.terms(), offset,
                                  f.limit + 1)  # fmt: skip
@@ -301,7 +224,7 @@ def count_articles(session: Session, f: ArticleFilter, cap: int = COUNT_CAP) -> 
         return 0
     searching = bool(f.terms())
     with search.matches_by_index(session) if searching else nullcontext():
-        windows = _Windows(session, f)
+        windows = Windows(session, f)
         for bound in windows if searching else [None]:
             query, _, _ = _filtered(session, f, since=bound)
             inner = query.limit(cap + 1).subquery()

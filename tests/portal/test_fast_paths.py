@@ -12,7 +12,7 @@ from crawler.retag import retag_all
 from models.db import make_engine, session_factory, transaction
 from models.entities import Article, ArticleRegion, ArticleTheme
 from models.taxonomy import load_taxonomy
-from portal import cache, queries
+from portal import cache, queries, search_page
 from tests.conftest import ROOT
 
 
@@ -53,7 +53,7 @@ def test_tag_rows_follow_their_articles_sort_at(portal, db_url):
 def test_a_search_widens_its_window_until_the_page_is_full(portal, monkeypatch):
     client, ids, _ = portal
     # Windows of the newest 3 and 10 articles, then all: the matches lie in each kind of window.
-    monkeypatch.setattr(queries, "SEARCH_WINDOWS", (3, 10))
+    monkeypatch.setattr(search_page, "SEARCH_WINDOWS", (3, 10))
     assert titles(client.get("/?q=hittestress")) == ["Klimaatadaptatie in de binnenstad"]
     # A full page, though the first window held only 3 articles.
     assert len(titles(client.get("/?q=beleid&sort=datum"))) == 30
@@ -95,3 +95,27 @@ def test_hidden_articles_are_read_from_their_partial_index(portal, db_url):
             plan = " ".join(r[0] for r in conn.exec_driver_sql(f"EXPLAIN {sql}"))
     engine.dispose()
     assert "ix_article_hidden" in plan, plan
+
+
+def test_a_common_word_read_in_date_order_finds_what_the_index_finds(portal, db_url, monkeypatch):
+    """PostgreSQL reads a common word's matches in date order (its estimate says a page is
+    near); the answers equal those of the index windows, with and without a theme."""
+    client, _, _ = portal
+    engine = make_engine(db_url)
+    if engine.dialect.name == "postgresql":
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.exec_driver_sql("ANALYZE")  # the estimate comes from the statistics
+    engine.dispose()
+    chosen = []
+    dense = search_page._dense
+    monkeypatch.setattr(search_page, "_dense", lambda *a: chosen.append(dense(*a)) or chosen[-1])
+    urls = ["/api/articles?q=beleid&limit=50", "/api/articles?q=beleid&sort=datum&limit=7",
+            "/api/articles?q=beleid&theme=klimaatadaptatie&limit=50",
+            "/api/articles?q=bestuur+beleid&sort=datum&limit=50"]  # fmt: skip
+    first = [[a["id"] for a in client.get(u).json()["items"]] for u in urls]
+    assert chosen == [db_url.startswith("postgresql")] * len(urls)
+    client.app.state.responses.clear()
+    monkeypatch.setattr(search_page, "DENSE_SCAN", 0)  # never in date order: the windows
+    again = [[a["id"] for a in client.get(u).json()["items"]] for u in urls]
+    assert first == again and all(first)
+    assert len(first[0]) == 40 and len(first[1]) == 7  # every filler article says "beleid"
