@@ -90,13 +90,24 @@ def cmd_crawl(args, settings: Settings) -> int:
     except ConfigError as exc:
         _record_failed_run(settings, args, f"invalid configuration: {exc}")
         raise
-    outcome = run_crawl(settings, catalog, taxonomy, only=args.source or None,
-                        trigger=args.trigger, run_id=args.run_id)  # fmt: skip
+    outcome = run_crawl(settings, catalog, taxonomy, only=args.source or None, trigger=args.trigger,
+                        run_id=args.run_id, wait=not args.no_wait)  # fmt: skip
+    if outcome.status == "seeded":  # distributed, --no-wait: the workers finish the run
+        return 0
     _print_outcome(outcome)
     if outcome.status != "completed":
         print(f"crawl failed: {outcome.error}", file=sys.stderr)
         return 2
     return 0
+
+
+def cmd_worker(args, settings: Settings) -> int:
+    if not settings.redis_url:
+        raise ConfigError([_problem("HOWARDSHOME_REDIS_URL", "not set: a worker takes its "
+                                    "requests from a distributed crawl's Redis")])  # fmt: skip
+    from crawler.distributed.worker import run_worker
+
+    return run_worker(settings, forever=args.forever, run_id=args.run)
 
 
 def _record_failed_run(settings: Settings, args, error: str) -> None:
@@ -350,7 +361,16 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--skip-invalid", action="store_true",
                        help="crawl the valid sources even when other entries of the sources "
                        "file are invalid (each skipped entry is named)")  # fmt: skip
+    crawl.add_argument("--no-wait", action="store_true",
+                       help="with HOWARDSHOME_REDIS_URL: only queue the run for the workers "
+                       "(the worker that finds it done records it)")  # fmt: skip
     crawl.set_defaults(func=cmd_crawl)
+
+    worker = sub.add_parser("worker", help="crawl distributed runs (HOWARDSHOME_REDIS_URL)")
+    worker.add_argument("--forever", action="store_true",
+                        help="join every run, not only the current or next one")  # fmt: skip
+    worker.add_argument("--run", type=int, help=argparse.SUPPRESS)  # (--forever's child)
+    worker.set_defaults(func=cmd_worker)
 
     serve = sub.add_parser("serve", help="serve the portal")
     serve.add_argument("--host")

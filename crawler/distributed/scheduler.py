@@ -1,0 +1,91 @@
+"""scrapy-redis, configured for runs: run-scoped keys, leased pops, a dupefilter that outlives
+any one worker, and redirects/retries that take over their request's lease."""
+
+from __future__ import annotations
+
+import itertools
+
+from scrapy_redis.dupefilter import RFPDupeFilter
+from scrapy_redis.queue import PriorityQueue
+from scrapy_redis.scheduler import Scheduler
+
+from crawler.distributed.state import RunState
+
+LEASE = "hh_lease"  # request.meta: the lease of a request this worker took from the queue
+
+
+class LeaseQueue(PriorityQueue):
+    """scrapy-redis's priority queue, popping into a lease instead of out of Redis."""
+
+    def __init__(self, server, spider, key, serializer=None, state: RunState | None = None,
+                 worker: str = ""):  # fmt: skip
+        super().__init__(server, spider, key, serializer)
+        self.state = state
+        self.worker = worker
+        self.seq = itertools.count(1)
+
+    def push(self, request, lease: str | None = None):
+        """Queue a request; `lease` (the request it derives from) is released in the same step."""
+        request.meta.pop(LEASE, None)
+        pipe = self.server.pipeline()
+        pipe.zadd(self.key, {self._encode_request(request): -request.priority})
+        pipe.expire(self.key, self.state.ttl)
+        if lease:
+            pipe.hdel(self.state.keys.leases, lease)
+        pipe.execute()
+
+    def pop(self, timeout=0):
+        taken = self.state.pop(self.worker, next(self.seq))
+        if taken is None:
+            return None
+        lease, data = taken
+        request = self._decode_request(data)
+        request.meta[LEASE] = lease
+        return request
+
+
+class RunDupeFilter(RFPDupeFilter):
+    """The run's duplicate filter: expires with the run, and is never cleared by a worker that
+    closes (scrapy-redis deletes it on close, which would empty it under the other workers)."""
+
+    ttl = 3600
+
+    @classmethod
+    def from_spider(cls, spider):
+        dupefilter = super().from_spider(spider)
+        dupefilter.ttl = spider.run_state.ttl
+        return dupefilter
+
+    def request_seen(self, request):
+        pipe = self.server.pipeline()
+        pipe.sadd(self.key, self.request_fingerprint(request)).expire(self.key, self.ttl)
+        return pipe.execute()[0] == 0
+
+    def close(self, reason=""):
+        pass
+
+
+class RunScheduler(Scheduler):
+    """The scrapy-redis scheduler over one run's queue; the queue is the run's, not the
+    worker's: nothing is flushed when a worker closes."""
+
+    def open(self, spider):
+        self.persist = True
+        self.queue = LeaseQueue(self.server, spider, self.queue_key, self.serializer,
+                                state=spider.run_state, worker=spider.worker_id)  # fmt: skip
+        self.df = RunDupeFilter.from_spider(spider)
+        self.spider = spider
+
+    def enqueue_request(self, request):
+        # A redirect or retry of a request this worker took: queue it and release the original
+        # lease together, so the request is never lost nor done twice.
+        lease = request.meta.get(LEASE)
+        if not request.dont_filter and self.df.request_seen(request):
+            self.df.log(request, self.spider)
+            if lease:
+                self.server.hdel(self.queue.state.keys.leases, lease)
+            return False
+        if self.stats:
+            self.stats.inc_value("scheduler/enqueued/redis", spider=self.spider)
+        self.queue.push(request, lease)
+        return True

@@ -1,0 +1,200 @@
+"""A run's shared state in Redis: leases, worker heartbeats, the spider's claims, politeness.
+
+Each operation is one Lua script (atomic, one round trip) that also renews the TTL of the keys
+it writes. Times come from Redis (TIME), so workers on machines with skewed clocks agree.
+"""
+
+from __future__ import annotations
+
+import json
+
+import redis
+
+from crawler.distributed.keys import RunKeys
+
+_NOW = "local t = redis.call('TIME') local now = tonumber(t[1]) + tonumber(t[2]) / 1000000 "
+
+# Take the request with the best priority and lease it to a worker, in one step: no moment
+# where a request is neither queued nor leased (a plain pop loses it if the worker dies).
+POP = """
+local item = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+if #item == 0 then return false end
+redis.call('ZREM', KEYS[1], item[1])
+local field = ARGV[1] .. '|' .. ARGV[2] .. '|' .. item[2]
+redis.call('HSET', KEYS[2], field, item[1])
+redis.call('EXPIRE', KEYS[2], ARGV[3])
+return {field, item[1]}
+"""
+
+# Put the leases of workers without a heartbeat for ARGV[1] seconds back in the queue (the
+# dupefilter is not consulted: these requests passed it when first queued).
+REQUEUE = (
+    _NOW
+    + """
+local dead = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now - tonumber(ARGV[1]))
+if #dead == 0 then return 0 end
+local gone = {}
+for _, w in ipairs(dead) do gone[w] = true redis.call('ZREM', KEYS[1], w) end
+local moved = 0
+local leases = redis.call('HGETALL', KEYS[2])
+for i = 1, #leases, 2 do
+  local w, score = string.match(leases[i], '^(.-)|[^|]*|(.*)$')
+  if gone[w] then
+    redis.call('ZADD', KEYS[3], score, leases[i + 1])
+    redis.call('HDEL', KEYS[2], leases[i])
+    moved = moved + 1
+  end
+end
+if moved > 0 then redis.call('EXPIRE', KEYS[3], ARGV[2]) end
+return moved
+"""
+)
+
+HEARTBEAT = (
+    _NOW
+    + """
+redis.call('ZADD', KEYS[1], now, ARGV[1])
+redis.call('EXPIRE', KEYS[1], ARGV[2])
+return tostring(now)
+"""
+)
+
+# The spider's check-and-set of who requests an article, with the per-source page limit.
+CLAIM = """
+local owner = redis.call('HGET', KEYS[1], ARGV[1])
+if owner then return {owner, 0} end
+local limit = tonumber(ARGV[3])
+if limit > 0 then
+  local n = tonumber(redis.call('HGET', KEYS[2], ARGV[2]) or '0')
+  if n >= limit then return {'', 0} end
+  redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
+  redis.call('EXPIRE', KEYS[2], ARGV[4])
+end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+return {ARGV[2], 1}
+"""
+
+# The next page of a listing: -1 when its page limit is reached, 0 when already taken.
+TAKE_PAGE = """
+if tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '1') >= tonumber(ARGV[3]) then return -1 end
+if redis.call('SADD', KEYS[2], ARGV[2]) == 0 then return 0 end
+redis.call('HSETNX', KEYS[1], ARGV[1], 1)
+redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
+redis.call('EXPIRE', KEYS[1], ARGV[4])
+redis.call('EXPIRE', KEYS[2], ARGV[4])
+return 1
+"""
+
+# Per-site politeness shared by every worker: reserve the site's next start time; the caller
+# waits the returned seconds (without blocking its reactor).
+RESERVE = (
+    _NOW
+    + """
+local start = math.max(now, tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0'))
+redis.call('HSET', KEYS[1], ARGV[1], string.format('%.6f', start + tonumber(ARGV[2])))
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return string.format('%.6f', start - now)
+"""
+)
+
+ADD_ALSO = """
+local urls = cjson.decode(redis.call('HGET', KEYS[1], ARGV[1]) or '[]')
+for _, u in ipairs(urls) do if u == ARGV[2] then return 0 end end
+table.insert(urls, ARGV[2])
+redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(urls))
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return 1
+"""
+
+
+class RunState:
+    """One run's shared state, as seen by one process (a worker or the coordinator)."""
+
+    def __init__(self, server: redis.Redis, run_id: int, ttl: float):
+        self.server = server
+        self.keys = RunKeys(run_id)
+        self.ttl = max(int(ttl), 60)
+        self._pop = server.register_script(POP)
+        self._requeue = server.register_script(REQUEUE)
+        self._heartbeat = server.register_script(HEARTBEAT)
+        self._claim = server.register_script(CLAIM)
+        self._take_page = server.register_script(TAKE_PAGE)
+        self._reserve = server.register_script(RESERVE)
+        self._add_also = server.register_script(ADD_ALSO)
+
+    # -- the queue and its leases ------------------------------------------------------------
+
+    def pop(self, worker: str, seq: int) -> tuple[str, bytes] | None:
+        keys = self.keys
+        found = self._pop(keys=[keys.requests, keys.leases], args=[worker, seq, self.ttl])
+        if not found:
+            return None
+        return found[0].decode(), found[1]
+
+    def heartbeat(self, worker: str) -> None:
+        self._heartbeat(keys=[self.keys.workers], args=[worker, self.ttl])
+
+    def requeue_dead(self, timeout: float) -> int:
+        """Give the requests of workers silent for `timeout` seconds to the others."""
+        keys = self.keys
+        return int(
+            self._requeue(keys=[keys.workers, keys.leases, keys.requests], args=[timeout, self.ttl])
+        )
+
+    def pending(self) -> tuple[int, int]:
+        """(queued, leased) requests."""
+        pipe = self.server.pipeline()
+        pipe.zcard(self.keys.requests).hlen(self.keys.leases)
+        queued, leased = pipe.execute()
+        return queued, leased
+
+    def live_workers(self, timeout: float) -> int:
+        now = self.server.time()
+        return self.server.zcount(self.keys.workers, now[0] + now[1] / 1e6 - timeout, "+inf")
+
+    # -- the spider's claims ------------------------------------------------------------------
+
+    def claim(self, key: str, source_id: str, limit: int) -> tuple[str | None, bool]:
+        owner, claimed = self._claim(
+            keys=[self.keys.requested, self.keys.quota], args=[key, source_id, limit, self.ttl]
+        )
+        return (owner.decode() or None), bool(claimed)
+
+    def page_fetched(self, source_id: str, root: str, url: str) -> None:
+        pipe = self.server.pipeline()
+        pipe.hsetnx(self.keys.pages_read, f"{source_id}\t{root}", 1)
+        pipe.sadd(self.keys.pages_seen, url)
+        pipe.expire(self.keys.pages_read, self.ttl).expire(self.keys.pages_seen, self.ttl)
+        pipe.execute()
+
+    def take_page(self, source_id: str, root: str, url: str, limit: int) -> bool | None:
+        taken = int(
+            self._take_page(
+                keys=[self.keys.pages_read, self.keys.pages_seen],
+                args=[f"{source_id}\t{root}", url, limit, self.ttl],
+            )
+        )
+        return None if taken < 0 else bool(taken)
+
+    def first_discovery(self, source_id: str) -> bool:
+        pipe = self.server.pipeline()
+        pipe.sadd(self.keys.discovering, source_id).expire(self.keys.discovering, self.ttl)
+        return pipe.execute()[0] == 1
+
+    def add_also(self, source_id: str, url: str) -> None:
+        self._add_also(keys=[self.keys.also], args=[source_id, url, self.ttl])
+
+    def also(self, source_id: str) -> list[str]:
+        value = self.server.hget(self.keys.also, source_id)
+        return json.loads(value) if value else []
+
+    def publish_method(self, source_id: str, method: str | None, urls: list[str]) -> None:
+        pipe = self.server.pipeline()
+        pipe.hset(self.keys.methods, source_id, json.dumps([method, urls]))
+        pipe.expire(self.keys.methods, self.ttl)
+        pipe.execute()
+
+    def reserve(self, host: str, interval: float) -> float:
+        """Seconds to wait before the next request to `host` may start (shared by all)."""
+        return float(self._reserve(keys=[self.keys.polite], args=[host, interval, self.ttl]))
