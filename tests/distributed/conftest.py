@@ -76,7 +76,8 @@ class Process:
             return self.proc.wait(timeout)
         except subprocess.TimeoutExpired:
             self.kill()
-            raise AssertionError(f"still running after {timeout} s:\n{self.output()[-3000:]}")
+            tail = self.output()[-3000:]
+            raise AssertionError(f"still running after {timeout} s:\n{tail}") from None
 
     def kill(self) -> None:
         """SIGKILL the whole group: the worker and its extraction processes, at once."""
