@@ -8,12 +8,15 @@ brings its schema up to date and refreshes the planner's statistics. Starts the
 portal with uvicorn (httptools, --workers 2) plus one extra route, /_bench/fixed, returning a fixed
 14 KB page, then drives it with concurrent keep-alive clients:
 
-  cold: every distinct URL once, right after start (nothing cached: each is computed)
+  cold start: every distinct URL once, right after start (nothing cached: each is computed)
+  uncached, 1 client: the data version bumped (every page stale), every URL once, one at a
+        time: what an uncached page costs without queueing
+  uncached, N clients: the same with --clients at once (the morning after a crawl at worst)
   warm: after priming passes, the same URLs again in random order for --seconds (served from
         the per-data-version cache, as members reading the same pages each morning are)
 
 Each phase reports, per kind, the figures measured in the same run as the fixed page, and the
-ratio p95(kind) / p95(fixed).
+ratio p95(kind) / p95(fixed); a summary puts every phase's p95 beside the issue's targets.
 """
 
 from __future__ import annotations
@@ -147,6 +150,31 @@ def report(title: str, timings: dict[str, list[float]]) -> None:
         )
 
 
+TARGETS = {"home + filters": 50, "theme pages": 50, "search": 150, "feeds": 50}  # p95 ms, issue 5
+
+
+def summary(phases: dict[str, dict[str, list[float]]]) -> None:
+    """One row per kind: p95 in each phase beside the fixed page's p95 in that phase."""
+    names = list(phases)
+    print("\nsummary: p95 ms per phase (p95 / the fixed page's p95 in the same phase)")
+    print("| kind | target | " + " | ".join(names) + " |")
+    print("|---|---:|" + "---:|" * len(names))
+    fixed = {n: pct(phases[n]["fixed page"], 95) for n in names}
+    kinds = [k for k in phases[names[-1]] if k != "fixed page"] + ["fixed page"]
+    for kind in kinds:
+        cells = []
+        for n in names:
+            values = phases[n].get(kind)
+            if not values:
+                cells.append("")
+                continue
+            p95 = pct(values, 95)
+            ratio = "" if kind == "fixed page" else f" ({p95 / fixed[n]:.1f}x)"
+            cells.append(f"{p95:.1f}{ratio}")
+        target = f"< {TARGETS[kind]}" if kind in TARGETS else ""
+        print(f"| {kind} | {target} | " + " | ".join(cells) + " |")
+
+
 def recreate(db_url: str) -> None:
     """Drop and create the benchmark's PostgreSQL database (a fresh seed follows)."""
     url = make_url(db_url)
@@ -244,7 +272,8 @@ def main() -> int:
         count = sum(len(v) for v in sets.values())
         print(
             f"{max(have, args.articles)} articles; {count} distinct URLs; {args.clients} "
-            f"concurrent clients; {args.workers} uvicorn workers; {os.cpu_count()} cores"
+            f"concurrent clients; {args.workers} uvicorn workers; {os.cpu_count()} cores; "
+            f"load average {' / '.join(f'{x:.1f}' for x in os.getloadavg())}"
         )
         jobs = [(kind, url) for kind, items in sets.items() for url in items]
         rng.shuffle(jobs)
@@ -271,6 +300,9 @@ def main() -> int:
             for kind, values in asyncio.run(drive(base, warm, args.clients)).items():
                 timings.setdefault(kind, []).extend(values)
         report(f"warm ({args.seconds:.0f} s of repeats, cached per data version)", timings)
+        summary({"uncached, 1 client": alone, f"uncached, {args.clients} clients": again,
+                 f"cold start, {args.clients} clients": cold, "warm": timings})  # fmt: skip
+        print(f"load average at the end: {' / '.join(f'{x:.1f}' for x in os.getloadavg())}")
     finally:
         server.terminate()
         server.wait(timeout=15)

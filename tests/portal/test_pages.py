@@ -123,7 +123,11 @@ def test_article_page_explains_themes_and_links_related(portal):
     assert page.cssselect("section[aria-labelledby=regio] a")[0].get("href") == (
         "/?region=gemeente-utrecht"
     )
-    assert page.cssselect("section[aria-labelledby=gerelateerd] li")
+    related = [a.text_content() for a in page.cssselect("section[aria-labelledby=gerelateerd] a")]
+    # Each shares one theme with it: the newest first.
+    assert related == ["Bericht 0 over beleid", "Bericht 2 over beleid",
+                       "Zeeland helpt de gemeente bij de warmte", "Bericht 4 over beleid",
+                       "Bericht 6 over beleid"]  # fmt: skip
     assert client.get("/articles/999999").status_code == 404
 
 
