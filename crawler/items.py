@@ -63,3 +63,14 @@ class SeenItem:
     source_id: str
     url_hash: str
     reason: str
+
+
+@dataclass
+class RetryItem:
+    """An article page whose download or extraction failed: requested again by the next runs
+    (a bounded number of times), whatever the feed that listed it answers then."""
+
+    source_id: str
+    url_hash: str
+    url: str
+    reason: str

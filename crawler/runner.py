@@ -14,7 +14,7 @@ from crawler.settings import scrapy_settings
 from crawler.spiders.auto import AutoSpider
 from crawler.urls import url_hash
 from models import lock as crawl_lock
-from models import store
+from models import recrawl, store
 from models.db import ensure_schema, make_engine, safe_url, session_factory, transaction
 from models.entities import Article, ArticleTheme, CrawlRun
 from models.errors import CrawlLockedError, DatabaseError
@@ -124,7 +124,8 @@ def _crawl(settings, engine, catalog, taxonomy, only, trigger, dry_run, run_id, 
     # for a feed whose articles were never stored.
     states = {} if error else spider.new_fetch_states
     errors = "; ".join(filter(None, [note, error])) or None
-    finish(factory, outcome, states, started, len(selected), errors)
+    listings = {} if error else spider.new_listing_hashes
+    finish(factory, outcome, states, started, len(selected), errors, listings)
     return outcome
 
 
@@ -150,7 +151,8 @@ def prepare_run(engine, catalog, taxonomy, trigger: str, run_id: int | None, loc
 
 def empty_spider_state() -> dict:
     return {"known_hashes": set(), "seen_hashes": set(), "known_links": set(),
-            "fetch_states": {}, "remembered": {}, "aliases": {}, "fingerprints": []}  # fmt: skip
+            "fetch_states": {}, "remembered": {}, "aliases": {}, "fingerprints": [],
+            "listing_hashes": {}, "retries": []}  # fmt: skip
 
 
 def load_spider_state(session) -> dict:
@@ -159,6 +161,8 @@ def load_spider_state(session) -> dict:
     return {
         "known_hashes": known,
         "seen_hashes": store.seen_url_hashes(session) - known,
+        "listing_hashes": recrawl.listing_hashes(session),
+        "retries": [r for r in recrawl.retry_urls(session) if r[0] not in known],
         "known_links": store.known_links(session),
         "fetch_states": store.load_fetch_states(session),
         "fingerprints": store.recent_fingerprints(session),
@@ -168,7 +172,8 @@ def load_spider_state(session) -> dict:
 
 
 def finish(factory, outcome: CrawlOutcome, fetch_states: dict, started: datetime,
-           sources: int, errors: str | None) -> None:  # fmt: skip
+           sources: int, errors: str | None,
+           listing_hashes: dict | None = None) -> None:  # fmt: skip
     """Record the sources' reports, the new validators and the run's figures (one transaction).
 
     A database error marks `outcome` failed instead of raising.
@@ -178,6 +183,8 @@ def finish(factory, outcome: CrawlOutcome, fetch_states: dict, started: datetime
             store.record_source_runs(session, outcome.run_id, outcome.reports)
             for key, (url, etag, modified, status) in fetch_states.items():
                 store.save_fetch_state(session, key, url, etag, modified, status)
+            recrawl.save_listing_hashes(session, listing_hashes or {})
+            recrawl.prune_seen(session)
             theme_counts = {
                 slug: count
                 for slug, count in session.execute(

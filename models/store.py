@@ -321,15 +321,20 @@ def remember_seen(session: Session, seen: Sequence[tuple[str, str, str]]) -> Non
             stmt.on_conflict_do_update(
                 index_elements=["url_hash"],
                 set_={"source_id": stmt.excluded.source_id, "reason": stmt.excluded.reason,
-                      "seen_at": stmt.excluded.seen_at},
+                      "seen_at": stmt.excluded.seen_at, "retry_url": None},
             )
         )  # fmt: skip
 
 
 def seen_url_hashes(session: Session, days: int = SEEN_RECHECK_DAYS) -> set[str]:
-    """Pages recently found not to be articles (and not stored since): skipped by the spider."""
+    """Pages recently found not to be articles (and not stored since): skipped by the spider.
+    Pages waiting for a retry (see remember_failed) are not among them."""
     since = datetime.now(UTC) - timedelta(days=days)
-    return set(session.scalars(select(SeenUrl.url_hash).where(SeenUrl.seen_at >= since)))
+    return set(
+        session.scalars(
+            select(SeenUrl.url_hash).where(SeenUrl.seen_at >= since, SeenUrl.retry_url.is_(None))
+        )
+    )
 
 
 def replace_tags(session: Session, article_id: int, record) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 from urllib.parse import parse_qsl, urlsplit
 
@@ -167,3 +168,8 @@ def news_links(response: Response) -> list[str]:
         if same_site(url, response.url) and path in NEWS_PATHS and url not in result:
             result.append(url)
     return result
+
+
+def body_hash(body: bytes) -> str:
+    """A listing page's fingerprint: the same bytes as last time mean the same links."""
+    return hashlib.blake2b(body, digest_size=16).hexdigest()

@@ -12,7 +12,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from pebble import ProcessExpired, ProcessPool
 from scrapy.exceptions import DropItem
 
-from crawler.items import ArticleRecord, PageItem
+from crawler.items import ArticleRecord, PageItem, RetryItem
 from crawler.urls import canonical_url, url_hash
 from crawler.worker import init_worker, process_page, trim_heap
 
@@ -27,12 +27,6 @@ TASKS_PER_WORKER = 1000
 COLLECT_EVERY = 32
 
 
-def _drop(message: str, failure: bool = False) -> DropItem:
-    # Scrapy logs a dropped item with its repr (a whole page): keep that out of the log. The
-    # reason reaches the user through the source report instead.
-    return DropItem(message, log_level="INFO" if failure else "DEBUG")
-
-
 class NotAnArticle(DropItem):
     """A page that was downloaded but holds no article to keep (no text, too short, no title,
     another language, too old): remembered, so the next crawls do not download it again."""
@@ -42,6 +36,17 @@ class NotAnArticle(DropItem):
         self.source_id = source_id
         self.keys = keys  # url_hash of the page's canonical URL and of the URL requested
         self.reason = reason
+
+
+class ExtractionFailed(DropItem):
+    """A page whose extraction crashed, hung or raised: it costs that page only, and the page
+    is tried again by the next runs (see models.recrawl.remember_failed)."""
+
+    def __init__(self, message: str, item: PageItem, reason: str):
+        # Scrapy logs a dropped item with its repr (a whole page) at this level: below the
+        # crawl's WARNING. The reason reaches the user through the source report instead.
+        super().__init__(message, log_level="INFO")
+        self.retry = RetryItem(item.source_id, url_hash(item.url), item.url, reason)
 
 
 def _page_keys(item: PageItem) -> set[str]:
@@ -104,18 +109,18 @@ class ExtractPipeline:
         try:
             result = await asyncio.wrap_future(future)
         except FutureTimeout:
-            report.error(
-                item.url, f"extraction timed out after {self.settings.extract_timeout:g} s"
-            )
-            raise _drop(f"{where}: extraction timed out", failure=True) from None
+            reason = f"extraction timed out after {self.settings.extract_timeout:g} s"
         except ProcessExpired as exc:
-            report.error(item.url, f"extraction worker crashed ({exc})")
-            raise _drop(f"{where}: extraction worker crashed", failure=True) from None
+            reason = f"extraction worker crashed ({exc})"
         except Exception as exc:  # a bug or a pathological page: costs this page only
-            report.error(item.url, f"extraction failed: {type(exc).__name__}: {exc}")
-            raise _drop(f"{where}: extraction failed: {exc}", failure=True) from None
+            reason = f"extraction failed: {type(exc).__name__}: {exc}"
+        else:
+            reason = None
         finally:
             self._collect()
+        if reason is not None:
+            report.error(item.url, reason)
+            raise ExtractionFailed(f"{where}: {reason}", item, reason)
         if isinstance(result, str):
             report.skipped += 1
             raise NotAnArticle(f"{where}: {result}", item.source_id, _page_keys(item), result)

@@ -14,9 +14,9 @@ from scrapy.utils.defer import maybe_deferred_to_future
 from sqlalchemy.exc import SQLAlchemyError
 from twisted.internet import defer, task, threads
 
-from crawler.items import ArticleRecord, SeenItem, SourceLinkItem
-from crawler.pipelines.extract import NotAnArticle
-from models import store
+from crawler.items import ArticleRecord, RetryItem, SeenItem, SourceLinkItem
+from crawler.pipelines.extract import ExtractionFailed, NotAnArticle
+from models import recrawl, store
 from models.db import transaction
 
 log = logging.getLogger(__name__)
@@ -30,6 +30,7 @@ class StorePipeline:
         self.articles: list[ArticleRecord] = []
         self.links: list[SourceLinkItem] = []
         self.seen: list[tuple[str, str, str]] = []  # (url_hash, source_id, reason): not articles
+        self.failed: list[RetryItem] = []  # download or extraction failed: retried next run
         self.records: list[ArticleRecord] = []  # dry runs only: what a crawl would store
         self.new_by_source: Counter = Counter()
         self.error: str | None = None
@@ -46,6 +47,8 @@ class StorePipeline:
         """A page that is not an article is written with the next batch (see NotAnArticle)."""
         if isinstance(exception, NotAnArticle):
             self.seen.extend((key, exception.source_id, exception.reason) for key in exception.keys)
+        elif isinstance(exception, ExtractionFailed):
+            self.failed.append(exception.retry)
 
     def open_spider(self, spider=None):
         self.spider = spider or self.crawler.spider
@@ -64,30 +67,34 @@ class StorePipeline:
                 self.seen.append((item.page_key, item.source_id, "a copy of a stored article"))
         elif isinstance(item, SeenItem):
             self.seen.append((item.url_hash, item.source_id, item.reason))
+        elif isinstance(item, RetryItem):
+            self.failed.append(item)
         if len(self.articles) >= self.batch_size:
             self.flush()
         return item
 
     def flush(self, final: bool = False) -> defer.Deferred:
         """Hand the pending batch to the writer thread; the Deferred fires once it is written."""
-        if self.error or (not self.articles and not self.links and not self.seen):
+        if self.error or not (self.articles or self.links or self.seen or self.failed):
             return defer.succeed(None)
-        articles, links, seen = self.articles, self.links, self.seen
-        self.articles, self.links, self.seen = [], [], []
+        articles, links, seen, failed = self.articles, self.links, self.seen, self.failed
+        self.articles, self.links, self.seen, self.failed = [], [], [], []
         if self.dry_run:
             self.records.extend(articles)
             for record in articles:
                 self.new_by_source[record.source_id] += 1
                 self.spider.reports[record.source_id].new_articles += 1
             return defer.succeed(None)
-        return self.lock.run(self._write, articles, links, seen, final)
+        return self.lock.run(self._write, articles, links, seen, failed, final)
 
     @defer.inlineCallbacks
-    def _write(self, articles, links, seen, final):
+    def _write(self, articles, links, seen, failed, final):
         if self.error:  # an earlier batch failed: the crawl is closing, write nothing more
             return
         try:
-            new, pending = yield threads.deferToThread(self._write_batch, articles, links, seen)
+            new, pending = yield threads.deferToThread(
+                self._write_batch, articles, links, seen, failed
+            )
         except SQLAlchemyError as exc:
             self.error = f"database write failed: {type(exc).__name__}: {getattr(exc, 'orig', exc)}"
             log.error("%s", self.error)
@@ -100,11 +107,14 @@ class StorePipeline:
         if not final:
             self.links.extend(pending)
 
-    def _write_batch(self, articles, links, seen):
+    def _write_batch(self, articles, links, seen, failed):
         with transaction(self.factory) as session:
             new = store.store_articles(session, articles)
             pending = store.link_sources(session, links)
             store.remember_seen(session, seen)
+            recrawl.remember_failed(
+                session, [(f.url_hash, f.source_id, f.url, f.reason) for f in failed]
+            )
         return new, pending
 
     async def close_spider(self, spider=None):

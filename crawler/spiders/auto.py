@@ -17,10 +17,16 @@ from scrapy.http import Request, Response, TextResponse
 from crawler.discovery.autodetect import MIN_LISTING_LINKS, Discovery
 from crawler.discovery.canonical import declared_canonical
 from crawler.discovery.feeds import Found, NotAFeed, announced_feeds, parse_feed
-from crawler.discovery.listings import LinkFilter, article_links, news_links, next_pages
+from crawler.discovery.listings import (
+    LinkFilter,
+    article_links,
+    body_hash,
+    news_links,
+    next_pages,
+)
 from crawler.discovery.sitemaps import NotASitemap, parse_sitemap, sitemap_urls_from_robots
 from crawler.failures import describe
-from crawler.items import PageItem, SeenItem, SourceLinkItem
+from crawler.items import PageItem, RetryItem, SeenItem, SourceLinkItem
 from crawler.report import SourceReport
 from crawler.urls import canonical_url, same_site, url_hash
 
@@ -45,6 +51,8 @@ class AutoSpider(scrapy.Spider):
         remembered: dict[str, tuple[str | None, list[str]]] | None = None,
         aliases: dict[str, str] | None = None,
         seen_hashes: set[str] | None = None,
+        listing_hashes: dict[str, str] | None = None,
+        retries: list[tuple[str, str, str]] | None = None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -54,6 +62,11 @@ class AutoSpider(scrapy.Spider):
         self.seen_hashes = seen_hashes or set()
         self.known_links = known_links
         self.fetch_states = fetch_states
+        # Listing pages served without validators: the hash of their body in the last run.
+        self.listing_hashes = listing_hashes or {}
+        self.new_listing_hashes: dict[str, tuple[str, str]] = {}
+        # (url_hash, source_id, url) of pages whose download or extraction failed last time.
+        self.retries = retries or []
         self.remembered = remembered or {}
         # url_hash of a URL a source linked (tracking variant, syndicated copy) -> stored article.
         self.aliases = aliases or {}
@@ -89,6 +102,10 @@ class AutoSpider(scrapy.Spider):
     def start_requests(self):
         for source in self.sources.values():
             yield from self._plan(source.id)
+        # Requested again whatever their feed answers (a 304 would hide them for good).
+        for _key, source_id, url in self.retries:
+            if source_id in self.sources:
+                yield from self._follow_article(Found(url), source_id)
 
     def _plan(self, source_id: str):
         source = self.sources[source_id]
@@ -139,6 +156,11 @@ class AutoSpider(scrapy.Spider):
     def _remember_validators(self, response: Response) -> None:
         etag = response.headers.get(b"ETag")
         modified = response.headers.get(b"Last-Modified")
+        if not (etag or modified) and response.meta.get("kind") == "listing":
+            self.new_listing_hashes[url_hash(response.request.url)] = (
+                response.request.url,
+                body_hash(response.body),
+            )
         if etag or modified:
             self.new_fetch_states[url_hash(response.request.url)] = (
                 response.request.url,
@@ -149,8 +171,8 @@ class AutoSpider(scrapy.Spider):
 
     # -- outcomes of a read ----------------------------------------------------------------------
 
-    def _not_modified(self, response: Response) -> bool:
-        if response.status != 304:
+    def _not_modified(self, response: Response, unchanged: bool = False) -> bool:
+        if response.status != 304 and not unchanged:
             return False
         source_id = response.meta["source_id"]
         report = self.reports[source_id]
@@ -349,7 +371,7 @@ class AutoSpider(scrapy.Spider):
             yield from self._follow_article(found, source_id)
 
     def parse_listing(self, response: Response):
-        if self._not_modified(response):
+        if self._not_modified(response, self._unchanged_listing(response)):
             return
         meta = response.meta
         source_id = meta["source_id"]
@@ -373,6 +395,15 @@ class AutoSpider(scrapy.Spider):
                 break
             if taken:
                 yield self._read("listing", url, source_id, child=True, listing_root=root)
+
+    def _unchanged_listing(self, response: Response) -> bool:
+        """A listing page without validators whose body is the one a complete run read last
+        time: every link on it was followed then, and the pages after it have not moved."""
+        headers = response.headers
+        if response.status != 200 or b"ETag" in headers or b"Last-Modified" in headers:
+            return False
+        previous = self.listing_hashes.get(url_hash(response.request.url))
+        return previous is not None and previous == body_hash(response.body)
 
     def _page_fetched(self, source_id: str, root: str, url: str) -> None:
         self.pages_read.setdefault((source_id, root), 1)
@@ -498,4 +529,7 @@ class AutoSpider(scrapy.Spider):
 
     def article_failed(self, failure):
         request = failure.request
-        self.reports[request.meta["source_id"]].error(request.url, describe(failure))
+        reason = describe(failure)
+        self.reports[request.meta["source_id"]].error(request.url, reason)
+        # Tried again next run, even when the feed that listed it answers 304 then.
+        yield RetryItem(request.meta["source_id"], url_hash(request.url), request.url, reason)

@@ -19,3 +19,5 @@ class FetchState(Base):
     last_modified: Mapped[str | None] = mapped_column(Text)
     last_status: Mapped[int | None] = mapped_column(Integer)
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # A listing page without validators: the hash of its body, to know it unchanged.
+    body_hash: Mapped[str | None] = mapped_column(String(32))

@@ -16,7 +16,13 @@ from models.catalog import Source
 BASE = "https://www.gemeente.nl"
 
 
-def spider(max_articles: int = 300, known: set[str] | None = None, **source) -> AutoSpider:
+def spider(
+    max_articles: int = 300,
+    known: set[str] | None = None,
+    listing_hashes: dict[str, str] | None = None,
+    retries: list | None = None,
+    **source,
+) -> AutoSpider:
     crawler = get_crawler(
         AutoSpider, settings_dict={"HOWARDSHOME_MAX_ARTICLES_PER_SOURCE": max_articles}
     )
@@ -28,6 +34,8 @@ def spider(max_articles: int = 300, known: set[str] | None = None, **source) -> 
         known_links=set(),
         fetch_states={url_hash(BASE + "/nieuws"): ('"v1"', None)},
         window_days=30,
+        listing_hashes=listing_hashes,
+        retries=retries,
     )
 
 
@@ -99,3 +107,46 @@ def test_window_days_zero_keeps_every_dated_article():
     old = Found(BASE + "/nieuws/raadsbesluit-uit-2009", published=datetime(2009, 5, 1, tzinfo=UTC))
     assert [r.url for r in s._follow_article(old, "gemeente")] == [old.url]
     assert list(spider()._follow_article(old, "gemeente")) == []  # the 30-day window skips it
+
+
+def test_an_unchanged_listing_without_validators_is_not_read_again_and_a_changed_one_is():
+    page = """<main><a href="/nieuws/raad-stemt-in-met-begroting">Raad stemt in met begroting</a>
+    <a rel="next" href="/nieuws?page=2">Volgende</a></main>"""
+    first_run = spider(listings=[BASE + "/nieuws"])
+    (request,) = list(first_run.start_requests())
+    out = list(first_run.parse_listing(HtmlResponse(BASE + "/nieuws", body=page.encode(),
+                                                    request=request)))  # fmt: skip
+    assert [r.url for r in out] == [
+        BASE + "/nieuws/raad-stemt-in-met-begroting",
+        BASE + "/nieuws?page=2",
+    ]
+    saved = {key: digest for key, (_url, digest) in first_run.new_listing_hashes.items()}
+    assert list(saved) == [url_hash(BASE + "/nieuws")]
+
+    # Next run, the same bytes: nothing parsed, no next page, counted like a 304.
+    again = spider(listings=[BASE + "/nieuws"], listing_hashes=saved)
+    (request,) = list(again.start_requests())
+    same = HtmlResponse(BASE + "/nieuws", body=page.encode(), request=request)
+    assert list(again.parse_listing(same)) == []
+    report = again.reports["gemeente"]
+    assert (report.not_modified, report.discovery_ok, report.requested) == (1, 1, 0)
+
+    # A new article on the page: the page is read, the new article and the next page requested.
+    added = page.replace("<main>", '<main><a href="/nieuws/nieuw-fietspad-langs-de-dijk">'
+                         "Nieuw fietspad langs de dijk</a>")  # fmt: skip
+    changed = spider(listings=[BASE + "/nieuws"], listing_hashes=saved)
+    (request,) = list(changed.start_requests())
+    out = list(changed.parse_listing(HtmlResponse(BASE + "/nieuws", body=added.encode(),
+                                                  request=request)))  # fmt: skip
+    urls = [r.url for r in out if isinstance(r, Request)]
+    assert BASE + "/nieuws/nieuw-fietspad-langs-de-dijk" in urls
+    assert BASE + "/nieuws?page=2" in urls
+
+
+def test_pages_that_failed_last_run_are_requested_again_before_any_feed_answers():
+    failed = [(url_hash(BASE + "/nieuws/kapot"), "gemeente", BASE + "/nieuws/kapot"),
+              (url_hash(BASE + "/x/elders"), "weg", BASE + "/x/elders")]  # fmt: skip
+    s = spider(feeds=[BASE + "/feed.xml"], retries=failed)
+    urls = [r.url for r in s.start_requests()]
+    # The source "weg" is not crawled in this run: its page waits.
+    assert urls == [BASE + "/feed.xml", BASE + "/nieuws/kapot"]

@@ -9,6 +9,7 @@ from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from models.entities import SeenUrl, SourceRun
+from models.recrawl import MAX_ATTEMPTS
 from tests.conftest import cli_env
 from tests.crawler_perf import faultweb
 
@@ -40,7 +41,7 @@ def test_crashing_and_hanging_pages_cost_only_themselves(cli, db_url, fault_web,
     engine = create_engine(db_url)
     with Session(engine) as session:
         runs = {r.source_id: r for r in session.scalars(select(SourceRun))}
-        seen = {s.url_hash: s.reason for s in session.scalars(select(SeenUrl))}
+        seen = [(s.reason, s.retry_url, s.attempts) for s in session.scalars(select(SeenUrl))]
     engine.dispose()
     faulty = {e["url"].rsplit("/", 1)[1]: e["reason"] for e in runs["faulty"].errors}
     exported = cli(["export"], env)
@@ -56,12 +57,23 @@ def test_crashing_and_hanging_pages_cost_only_themselves(cli, db_url, fault_web,
     assert runs["healthy"].errors == []
     assert runs["faulty"].new_articles == faultweb.GOOD["faulty"]
 
-    # The page too short to keep is remembered as such; the failures are not (tried again).
+    # The page too short to keep is remembered as such; the failures are to be tried again.
     short = [u for u in first if u in faultweb.NOT_ARTICLES]
     assert short == list(faultweb.NOT_ARTICLES), first
-    assert list(seen.values()) == ["text shorter than 200 chars"], seen
-    before = len(fault_web.requests())
-    again = cli(["crawl", "--sources", str(sources)], env)
-    assert again.returncode == 0, again.stderr + again.stdout
-    fetched = {r["path"].rsplit("/", 1)[1] for r in fault_web.requests()[before:]}
-    assert fetched & (expected | set(faultweb.NOT_ARTICLES)) == set(), fetched
+    assert [r for r, retry, _ in seen if retry is None] == ["text shorter than 200 chars"], seen
+    retry = {url.rsplit("/", 1)[1]: attempts for _, url, attempts in seen if url}
+    assert retry == dict.fromkeys(faultweb.FAULTS, 1), seen
+
+    # The next runs request the failed pages again although their feed answers 304, until
+    # MAX_ATTEMPTS runs failed on them; no other article page is downloaded again.
+    for run in range(2, MAX_ATTEMPTS + 2):
+        before = len(fault_web.requests())
+        again = cli(["crawl", "--sources", str(sources)], env)
+        assert again.returncode == 0, again.stderr + again.stdout
+        log = fault_web.requests()[before:]
+        feeds = {r["status"] for r in log if r["path"].endswith(".rss")}
+        assert feeds == {304}, log
+        fetched = {r["path"].rsplit("/", 1)[1] for r in log}
+        pages = expected | set(faultweb.NOT_ARTICLES) | set(faultweb.FAULTS)
+        retried = set(faultweb.FAULTS) if run <= MAX_ATTEMPTS else set()
+        assert fetched & pages == retried, (run, fetched)
