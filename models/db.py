@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import logging
+import re
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import create_engine, event, inspect
+from sqlalchemy import create_engine, event, inspect, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from models.errors import DatabaseError
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +53,8 @@ def transaction(factory: sessionmaker[Session]):
 
 
 def alembic_config(engine: Engine) -> Config:
+    from alembic.config import Config  # here: importing alembic costs every command start-up
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
@@ -59,19 +64,42 @@ def alembic_config(engine: Engine) -> Config:
 
 def upgrade(engine: Engine, revision: str = "heads") -> None:
     """Bring the schema to the latest migration (idempotent)."""
+    from alembic import command
+
     try:
         command.upgrade(alembic_config(engine), revision)
     except OperationalError as exc:
         raise DatabaseError(f"database {safe_url(engine)}: cannot migrate: {exc.orig}") from None
 
 
+_REVISION = re.compile(r"^(revision|down_revision)\s*=\s*(.+)$", re.M)
+
+
+def head_revisions() -> set[str]:
+    """The heads of the migration graph, read from the files without importing alembic."""
+    revisions, parents = set(), set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        for name, value in _REVISION.findall(path.read_text(encoding="utf-8")):
+            found = set(re.findall(r"[\"']([^\"']+)[\"']", value))
+            (revisions if name == "revision" else parents).update(found)
+    return revisions - parents
+
+
 def ensure_schema(engine: Engine) -> None:
-    """Upgrade an empty or outdated database; used by crawl and serve before they start."""
+    """Upgrade an empty or outdated database; used by crawl and serve before they start.
+    A database already at the heads costs one query (alembic is not even imported)."""
     try:
         with engine.connect() as conn:
-            inspect(conn).get_table_names()
+            tables = inspect(conn).get_table_names()
+            current = (
+                set(conn.scalars(text("SELECT version_num FROM alembic_version")))
+                if "alembic_version" in tables
+                else set()
+            )
     except OperationalError as exc:
         raise DatabaseError(f"database {safe_url(engine)}: cannot connect: {exc.orig}") from None
+    if current and current == head_revisions():
+        return
     upgrade(engine)
 
 
