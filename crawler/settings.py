@@ -22,6 +22,7 @@ BASE = {
     "DOWNLOADER_MIDDLEWARES": {
         "crawler.middlewares.AddressGuardMiddleware": 10,
         "crawler.middlewares.RetryAfterMiddleware": 540,
+        "crawler.breaker.SourceBreakerMiddleware": 560,  # after RetryMiddleware (550)
         # The same, minus decoding every page on the reactor thread to look for a refresh.
         "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
         "crawler.metarefresh.MetaRefreshMiddleware": 580,
@@ -64,6 +65,7 @@ def scrapy_settings(settings: Settings) -> dict:
             "DOWNLOAD_MAXSIZE": settings.max_response_bytes,
             "DOWNLOAD_WARNSIZE": settings.max_response_bytes // 2,
             "HOWARDSHOME_ALLOW_PRIVATE_ADDRESSES": settings.allow_private_addresses,
+            "HOWARDSHOME_SOURCE_MAX_FAILURES": settings.source_max_failures,
             "LOG_LEVEL": settings.log_level if settings.log_level == "DEBUG" else "WARNING",
         }
     )

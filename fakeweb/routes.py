@@ -10,6 +10,7 @@ class Route:
     """One URL path of a fake site.
 
     `behaviour` picks a fault: "" (plain), "slow" (sleeps `delay` seconds before answering),
+    "hang" (logs the request, then holds the connection `delay` seconds and closes it unanswered),
     "reset" (closes the connection without answering), "huge" (streams `size` bytes of HTML),
     "bomb" (a gzip body that inflates to `size` bytes), "redirect-loop", "throttle-once" (the
     first request gets 429 with Retry-After `delay` seconds, later ones the route), "truncate"

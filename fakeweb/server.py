@@ -84,6 +84,11 @@ class _Handler(BaseHTTPRequestHandler):
             self.connection.close()
             self.close_connection = True
             return
+        if route.behaviour == "hang":  # logged on arrival, as it never answers
+            self._log(0)
+            time.sleep(route.delay)
+            self.close_connection = True
+            return
         if route.behaviour == "slow":
             time.sleep(route.delay)
         if route.behaviour == "throttle-once":

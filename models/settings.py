@@ -42,6 +42,12 @@ class Settings(BaseSettings):
         description="Articles dated more than N days ago are skipped (0: no window, e.g. to crawl "
         "a test web of archived pages)",
     )
+    source_max_failures: int = Field(
+        5,
+        ge=0,
+        description="Failed download attempts in a row (timeouts, refused connections, 5xx) after "
+        "which a source's other requests wait for the next run (0: never give up)",
+    )
     min_text_chars: int = Field(200, description="Articles with less extracted text are dropped")
     languages: list[str] = Field(
         ["nl", "en"], description="Languages kept (ISO 639-1); an empty list keeps every language"

@@ -120,7 +120,8 @@ def test_job_never_overlaps_itself_and_survives_a_late_start():
 def test_scheduled_crawl_runs_once_records_and_refuses_a_manual_overlap(
     cli, db_url, engine, tmp_path, slow_web
 ):
-    fire = (datetime.now(AMSTERDAM) + timedelta(seconds=4)).replace(microsecond=0)
+    # Far enough ahead for the daemon to start on a loaded machine (4 s was not, once).
+    fire = (datetime.now(AMSTERDAM) + timedelta(seconds=12)).replace(microsecond=0)
     schedule = f"{fire.second} {fire.minute} {fire.hour} * * *"
     env = cli_env(db_url, **_files(tmp_path, slow_web, ["quick", "slow"]),
                   HOWARDSHOME_SCHEDULE=schedule)  # fmt: skip

@@ -6,6 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from fakeweb.render import Article, Site, render_site
 from fakeweb.routes import Route, Web
+from tests.webs import feed_sources_yaml
 from tests.webs.text import body
 
 SITES = [
@@ -81,16 +82,7 @@ def build(bases: dict[str, str]) -> Web:
 
 
 def sources_yaml(bases: dict[str, str]) -> str:
-    feeds = {"atom": "/feed.atom"}
-    lines = ["sources:"]
-    for key in SITES:
-        lines += [
-            f"  - id: {key}",
-            f"    name: Testbron {key}",
-            f"    url: {bases[key]}/",
-            f"    feeds: [{bases[key]}{feeds.get(key, '/nieuws.rss')}]",
-        ]
-    return "\n".join(lines) + "\n"
+    return feed_sources_yaml(bases, SITES, {"atom": "/feed.atom"})
 
 
 def expected_articles() -> dict[str, int]:

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from fakeweb.render import Article, Site, render_site
 from fakeweb.routes import Route, Web
+from tests.webs import feed_sources_yaml
 from tests.webs.text import body
 
 SITES = ["quick", "slow"]
@@ -40,12 +41,4 @@ def build(bases: dict[str, str]) -> Web:
 
 
 def sources_yaml(bases: dict[str, str], keys: list[str] | None = None) -> str:
-    lines = ["sources:"]
-    for key in keys or SITES:
-        lines += [
-            f"  - id: {key}",
-            f"    name: Testbron {key}",
-            f"    url: {bases[key]}/",
-            f"    feeds: [{bases[key]}/nieuws.rss]",
-        ]
-    return "\n".join(lines) + "\n"
+    return feed_sources_yaml(bases, keys or SITES)
