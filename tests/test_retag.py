@@ -9,14 +9,14 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, text
 
-from crawler.retag import tag_record
+from crawler.retag import json_encoder, retag, tag_record
 from models import store
 from models.db import ensure_schema, make_engine, session_factory, transaction
 from models.entities import Article, ArticleRegion, ArticleTheme, ThemeCorrection
 from models.taxonomy import load_taxonomy
-from tagging import Tagger
+from tagging import Match, Tagger
 from tests.conftest import ROOT, cli_env
 
 SOURCE = SimpleNamespace(
@@ -42,15 +42,21 @@ ARTICLES = {
         "Bij hevige regenbuien lopen straten in Zeist onder. Het waterschap legt daarom wadi's "
         "en een waterberging aan. Bewoners kunnen ook hun regenpijp afkoppelen.",
     ),
+    # Names with diacritics: the stored explanations hold non-ASCII text (JSON forms differ).
+    "fryslan": (
+        "Súdwest-Fryslân en Noardeast-Fryslân delen één warmtenet",
+        "De gemeenten Súdwest-Fryslân en Noardeast-Fryslân leggen samen een warmtenet aan. "
+        'De provincie Fryslân draagt bij aan het "collectieve" warmtenet.',
+    ),
 }
 
 
 def _store(factory, tagger: Tagger, taxonomy) -> dict[str, int]:
     now = datetime.now(UTC)
     records = []
-    for key, (title, text) in ARTICLES.items():
+    for key, (title, body) in ARTICLES.items():
         url = f"https://www.zeist.nl/nieuws/{key}"
-        tags = tag_record(tagger.tag(title, text, source_region=SOURCE.region))
+        tags = tag_record(tagger.tag(title, body, source_region=SOURCE.region))
         records.append(
             SimpleNamespace(
                 url_hash=hashlib.md5(url.encode()).hexdigest(),
@@ -58,13 +64,13 @@ def _store(factory, tagger: Tagger, taxonomy) -> dict[str, int]:
                 found_url=url,
                 source_id=SOURCE.id,
                 title=title,
-                text=text,
-                excerpt=text[:280],
+                text=body,
+                excerpt=body[:280],
                 author=None,
                 language="nl",
                 published_at=now,
                 fetched_at=now,
-                content_hash=hashlib.md5(text.encode()).hexdigest(),
+                content_hash=hashlib.md5(body.encode()).hexdigest(),
                 simhash=0,
                 themes=tags.themes,
                 regions=tags.regions,
@@ -133,7 +139,7 @@ def test_new_synonym_tags_after_retag_and_corrections_survive(stored, db_url, cl
 
     result = cli(["retag"], cli_env(db_url, HOWARDSHOME_THEMES=str(themes)))
     assert result.returncode == 0, result.stderr
-    assert "retagged 2 articles" in result.stdout
+    assert "retagged 3 articles" in result.stdout
 
     after = _themes(factory)
     origin, matches = after[accu]["energietransitie"]
@@ -166,3 +172,79 @@ def test_retag_without_the_synonym_takes_the_tag_away(stored, db_url, cli, tmp_p
     shutil.copy(ROOT / "themes.yaml", themes)  # the editor takes the synonym out again
     assert cli(["retag"], env).returncode == 0
     assert "energietransitie" not in _themes(factory).get(ids["accu"], {})
+
+
+def _versions(factory, table: str, key: str) -> dict:
+    """PostgreSQL: each row's xmin, which changes whenever the row is written."""
+    with factory() as session:
+        return dict(session.execute(text(f"SELECT {key}, xmin::text FROM {table}")).all())
+
+
+def test_retag_writes_only_rows_that_changed(stored, db_url):
+    factory, ids = stored
+    taxonomy = load_taxonomy(ROOT / "themes.yaml")
+    first = retag(factory, taxonomy)  # as stored by the crawl: nothing to write
+    assert (first.articles, first.changed, first.rows_written) == (3, 0, 0)
+    postgres = db_url.startswith("postgresql")
+    if postgres:
+        keys = {"article": "id", "article_search": "article_id", "article_theme": "theme_slug",
+                "article_region": "region_slug"}  # fmt: skip
+        before = {table: _versions(factory, table, key) for table, key in keys.items()}
+
+    edited = load_taxonomy(ROOT / "themes.yaml")
+    edited.by_slug()["energietransitie"].terms["thuisaccu"] = 3.0
+    second = retag(factory, edited)
+    assert (second.changed, second.inserted, second.updated, second.deleted) == (1, 1, 0, 0)
+    assert "energietransitie" in _themes(factory)[ids["accu"]]
+    third = retag(factory, edited)
+    assert third.rows_written == 0
+    if postgres:  # the articles and their search rows were never written: no re-indexing
+        after = {table: _versions(factory, table, key) for table, key in keys.items()}
+        assert after["article"] == before["article"]
+        assert after["article_search"] == before["article_search"]
+        assert after["article_region"] == before["article_region"]
+
+    with transaction(factory) as session:  # an editor takes a tag off after the retag
+        session.add(
+            ThemeCorrection(
+                article_id=ids["fryslan"], theme_slug="energietransitie", action="remove",
+                editor="e",
+            )
+        )  # fmt: skip
+    fourth = retag(factory, edited)
+    assert (fourth.changed, fourth.deleted, fourth.inserted) == (1, 1, 0)
+    assert "energietransitie" not in _themes(factory).get(ids["fryslan"], {})
+    assert retag(factory, edited).rows_written == 0
+
+
+def test_json_encoder_gives_the_text_the_database_returns(db_url):
+    """The stored explanations are compared as text: the encoder must write what the backend
+    reads back, for any text a page may hold."""
+    engine = make_engine(db_url)
+    ensure_schema(engine)
+    matches = [
+        Match("Súdwest-Fryslân", "text", 3, 18, 'Súdwest-Fryslân "quoted" \\ é\n\t\x01\u2028😀'),
+        Match("RES", "title", 0, 3, "RES"),
+    ]
+    encode = json_encoder(engine.dialect.name)
+    factory = session_factory(engine)
+    try:
+        ids = _store(factory, Tagger.from_taxonomy(load_taxonomy(ROOT / "themes.yaml")),
+                     load_taxonomy(ROOT / "themes.yaml"))  # fmt: skip
+        with transaction(factory) as session:
+            session.add(
+                ArticleTheme(article_id=ids["accu"], theme_slug="omgevingswet", score=1.0,
+                             matches=[vars(m) for m in matches], origin="auto")
+            )  # fmt: skip
+        with factory() as session:
+            stored = session.scalar(
+                text(
+                    "SELECT CAST(matches AS TEXT) FROM article_theme "
+                    "WHERE article_id = :a AND theme_slug = 'omgevingswet'"
+                ),
+                {"a": ids["accu"]},
+            )
+        assert stored == encode(matches)
+        assert encode([]) == "[]"
+    finally:
+        engine.dispose()
