@@ -15,6 +15,7 @@ finds "fietspad").
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ from sqlalchemy import (
     bindparam,
     column,
     func,
+    literal_column,
     select,
     table,
     text,
@@ -135,7 +137,8 @@ def fts5_query(terms: Sequence[Term]) -> str:
     return " AND ".join(parts)
 
 
-def match(dialect: str, terms: Sequence[Term], since=None, materialized: bool = True):
+def match(dialect: str, terms: Sequence[Term], since=None, materialized: bool = True,
+          lead: Term | None = None):  # fmt: skip
     """(WHERE clause or None, subquery to join on `id` or None, rank expression) for a search.
 
     PostgreSQL joins the set of `article_search` rows that match (from `since` on, when given),
@@ -148,9 +151,16 @@ def match(dialect: str, terms: Sequence[Term], since=None, materialized: bool = 
     if dialect == "postgresql":
         tsq = func.to_tsquery("simple", pg_tsquery(terms))
         row = ARTICLE_SEARCH.c
-        found = select(row.article_id.label("id"), row.sort_at).where(
-            row.vector.op("@@")(tsq), row.hidden.is_(False)
-        )
+        found = select(row.article_id.label("id"), row.sort_at).where(row.hidden.is_(False))
+        if lead is not None and materialized:
+            # The index reads the rarest word's postings only (a common word's hold ~100,000
+            # ids); every word is tested on those rows, through an expression the index
+            # cannot serve, so the planner does not read the common words' postings anyway.
+            lead_tsq = func.to_tsquery("simple", pg_tsquery([lead]))
+            whole = literal_column("(article_search.vector || ''::tsvector)")
+            found = found.where(row.vector.op("@@")(lead_tsq), whole.op("@@")(tsq))
+        else:
+            found = found.where(row.vector.op("@@")(tsq))
         if since is not None:
             found = found.where(row.sort_at >= since)
         if not materialized:  # tested row by row, in the order the caller reads rows
@@ -215,6 +225,38 @@ def match_estimate(session: Session, terms: Sequence[Term]) -> tuple[int, int] |
     if not found or total is None or total < 0:
         return None
     return int(found.group(1)), int(total)
+
+
+COMMON_SHARE = 0.25  # a word in this share of articles: its postings are read, not tested
+
+
+def rarest(session: Session, terms: Sequence[Term]) -> Term | None:
+    """PostgreSQL, several words: the one the planner expects the fewest matches of, when every
+    other word is common (in COMMON_SHARE of the articles: long postings that narrow little),
+    else None (the index intersects the words' postings). Remembered a minute per query: a
+    search asks once per window."""
+    if len(terms) < 2 or session.get_bind().dialect.name != "postgresql":
+        return None
+    key = pg_tsquery(terms)
+    hit = _rarest.get(key)
+    if hit is not None and time.monotonic() - hit[0] < 60:
+        return hit[1]
+    counts = []
+    for term in terms:
+        estimate = match_estimate(session, [term])
+        if estimate is None:
+            return None
+        counts.append((estimate[0], term.word, term))
+        total = estimate[1]
+    counts.sort()
+    common = all(count >= COMMON_SHARE * total for count, _, _ in counts[1:])
+    if len(_rarest) > 1000:
+        _rarest.clear()
+    _rarest[key] = (time.monotonic(), counts[0][2] if common else None)
+    return _rarest[key][1]
+
+
+_rarest: dict[str, tuple[float, Term | None]] = {}
 
 
 def rank_pg(session: Session, ids: Sequence[int], terms: Sequence[Term], offset: int,

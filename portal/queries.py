@@ -103,7 +103,9 @@ def _filtered(session: Session, f: ArticleFilter, since: datetime | None = None,
     rank = None
     matches = None
     if terms:
-        where, matches, rank = search.match(dialect, terms, since, materialized=not dense)
+        lead = None if dense else search.rarest(session, terms)
+        where, matches, rank = search.match(dialect, terms, since, materialized=not dense,
+                                            lead=lead)  # fmt: skip
     if slugs and (matches is None or dense):
         lead = aliased(ArticleTheme, name="lead")
         ident, order = lead.article_id, (lead.sort_at, lead.article_id)
