@@ -14,10 +14,9 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-import ahocorasick
-
+from tagging.automaton import Automaton
 from tagging.model import Match
-from tagging.text import clean, fold, fold_case_kept
+from tagging.text import Field, clean, fold, fold_case_kept
 
 
 @dataclass(frozen=True)
@@ -111,26 +110,24 @@ class RegionMatcher:
             if kind == "gemeente" and (name, "provincie") in by_name:
                 self.twin[i] = by_name[(name, "provincie")]
                 self.twin[by_name[(name, "provincie")]] = i
-        self.automaton = ahocorasick.Automaton()
-        for key, values in patterns.items():
+        for values in patterns.values():
             # One folded form may stand for several regions (municipality and province
             # Groningen): prefer the municipality, unless the form names the kind.
             values.sort(key=lambda p: (p.ambiguous, regions[p.region].kind != "gemeente"))
-            self.automaton.add_word(key, (len(key), tuple(values)))
-        self.automaton.make_automaton()
+        self.automaton = Automaton((key, tuple(values)) for key, values in patterns.items())
 
-    def find(self, text: str, field: str, folded: str | None = None) -> list[tuple[int, Match]]:
-        """(region index, match) for every region named in one field, in text order (folded:
-        the text already folded, when the caller has it)."""
+    def find(self, text: str, field: str, prepared: Field | None = None) -> list[tuple[int, Match]]:
+        """(region index, match) for every region named in one field, in text order (prepared:
+        the field already prepared, when the caller has it)."""
         if not text:
             return []
-        if folded is None:
-            folded = fold(text)
+        cleaned = prepared.cleaned if prepared is not None else clean(fold(text))
         candidates = []
         # Offsets: the padded text has one space in front, keys a space on either side.
-        for last, (length, patterns) in self.automaton.iter(f" {clean(folded)} "):
-            start = last - length + 1
-            end = last - 1
+        values = self.automaton.values
+        for index, start, end in self.automaton.find(f" {cleaned} "):
+            patterns = values[index]
+            end -= 2
             surface = fold_case_kept(text[start:end])
             for pattern in patterns:
                 if _capitals_match(surface, pattern.form):

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from models.taxonomy import Taxonomy
 from tagging.model import Match, RegionTag, Tagging
 from tagging.regions import Region, RegionMatcher, load_regions
-from tagging.text import Stemmer, fold
+from tagging.text import Field, Stemmer, fold
 from tagging.themes import ThemeMatcher
 
 
@@ -41,16 +41,16 @@ class Tagger:
         """Themes (by score) and regions (by first mention, then the source's, then provinces)."""
         title = title or ""
         text = text or ""
-        folded = (fold(title), fold(text))  # shared by theme and region matching
-        themes = self.themes.score(title, text, source_themes, folded)
-        return Tagging(themes, self._regions(title, text, source_region, folded))
+        prepared = (Field(title), Field(text))  # shared by theme and region matching
+        themes = self.themes.score(title, text, source_themes, prepared)
+        return Tagging(themes, self._regions(title, text, source_region, prepared))
 
     def _regions(
-        self, title: str, text: str, source_region: str | None, folded: tuple[str, str]
+        self, title: str, text: str, source_region: str | None, prepared: tuple[Field, Field]
     ) -> list[RegionTag]:
         matcher = self.region_matcher
         tags: dict[str, RegionTag] = {}
-        found = matcher.find(title, "title", folded[0]) + matcher.find(text, "text", folded[1])
+        found = matcher.find(title, "title", prepared[0]) + matcher.find(text, "text", prepared[1])
         if matcher.twin:
             found = _settle_twins(matcher, found)
         for index, match in found:

@@ -40,7 +40,11 @@ def fold(text: str) -> str:
 
 # Everything but a-z and 0-9 becomes a space: str.translate has a fast path for ASCII text.
 _CLEAN = {c: " " for c in range(128) if not ("a" <= chr(c) <= "z" or "0" <= chr(c) <= "9")}
-_NON_WORD = re.compile(r"[^a-z0-9]")
+_CLEAN_BYTES = bytes.maketrans(
+    bytes(range(256)),
+    bytes(c if chr(c).isascii() and chr(c) in "abcdefghijklmnopqrstuvwxyz0123456789" else 32
+          for c in range(256)),
+)  # fmt: skip
 
 
 def clean(folded: str) -> str:
@@ -48,7 +52,25 @@ def clean(folded: str) -> str:
     its split() is TOKEN.findall, and names padded with spaces match only as whole words."""
     if folded.isascii():
         return folded.translate(_CLEAN)
-    return _NON_WORD.sub(" ", folded)
+    # What folding left outside ASCII (quotes, euro signs...) becomes one "?" each, then a space:
+    # three C passes, where a regex would build a replacement for every blank.
+    return folded.encode("ascii", "replace").translate(_CLEAN_BYTES).decode("ascii")
+
+
+class Field:
+    """One field of an article (title or text) prepared once for both matchers: folded, its
+    cleaned copy, and that copy split at single spaces (empty parts between non-word characters);
+    the non-empty parts are the word tokens."""
+
+    __slots__ = ("text", "folded", "cleaned", "parts", "words")
+
+    def __init__(self, text: str, folded: str | None = None):
+        self.text = text
+        self.folded = fold(text) if folded is None else folded
+        self.cleaned = clean(self.folded)
+        self.parts = self.cleaned.split(" ")
+        # filter() keeps the parts' string objects: no second split, no new strings.
+        self.words = list(filter(None, self.parts))
 
 
 def fold_case_kept(text: str) -> str:

@@ -16,11 +16,10 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import accumulate, compress
 
-import ahocorasick
-
 from models.taxonomy import Taxonomy, TermOptions
+from tagging.automaton import Automaton
 from tagging.model import Match, ThemeTag
-from tagging.text import TOKEN, Stemmer, clean, fold
+from tagging.text import TOKEN, Field, Stemmer, clean, fold
 
 # What may follow a stem inside a token without making it another word.
 INFLECTIONS = frozenset(
@@ -54,6 +53,28 @@ class Entry:
     first_len: int
     last_len: int
     words: int
+
+
+def _fits_by_case(entries: list[Entry]) -> tuple[tuple[Entry, ...], ...]:
+    """The entries of one key that a hit may stand for, precomputed for the 8 cases of a hit:
+    index head + 2 * inflected + 4 * long_rest. head: the key starts a token; inflected: what
+    follows it in the token is nothing or an inflection; long_rest: that is MIN_REST letters or
+    more (a word of its own). Whole-word entries and short first words need a head; whole-word
+    entries and short last words need an inflection, the others a long rest."""
+    cases = []
+    for case in range(8):
+        head, inflected, long_rest = case & 1, case & 2, case & 4
+        cases.append(
+            tuple(
+                entry
+                for entry in entries
+                if (head or not (entry.whole_word or entry.first_len < MIN_TAIL))
+                and (
+                    inflected or (long_rest and not (entry.whole_word or entry.last_len < MIN_HEAD))
+                )
+            )
+        )
+    return tuple(cases)
 
 
 def _is_acronym(term: str) -> bool:
@@ -91,11 +112,9 @@ class ThemeMatcher:
         for key, entries in keys.items():
             for entry in entries:
                 grouped.setdefault(f" {key} " if entry.whole_word else key, []).append(entry)
-        self.automaton = ahocorasick.Automaton()
-        for key, entries in grouped.items():
-            padded = key.startswith(" ")
-            self.automaton.add_word(key, (len(key), padded, tuple(entries)))
-        self.automaton.make_automaton()
+        self.automaton = Automaton(
+            (key, (key.startswith(" "), _fits_by_case(entries))) for key, entries in grouped.items()
+        )
 
     def _entries(self, theme: int, kind: str, term: str, weight: float, options):
         words = TOKEN.findall(fold(term))
@@ -120,31 +139,32 @@ class ThemeMatcher:
             )
             yield " ".join(forms), entry
 
-    def find(self, text: str, field: str, folded: str | None = None) -> list[tuple[Entry, Match]]:
-        """Every term occurrence in one field, before suppression and scoring (folded: the
-        text already folded, when the caller has it)."""
+    def find(
+        self, text: str, field: str, prepared: Field | None = None
+    ) -> list[tuple[Entry, Match]]:
+        """Every term occurrence in one field, before suppression and scoring (prepared: the
+        field already prepared, when the caller has it)."""
         rank = 0 if field == "title" else 1
         return [
             (entry, Match(entry.term, field, start, -neg_end, text[start:-neg_end]))
-            for _, start, neg_end, _, entry in self._hits(text, rank, folded)
+            for _, start, neg_end, _, entry in self._hits(prepared or Field(text), rank)
         ]
 
-    def _hits(self, text: str, rank: int, folded: str | None = None) -> list[tuple]:
+    def _hits(self, prepared: Field, rank: int) -> list[tuple]:
         """find() as plain tuples (rank, start, -end, sequence, entry): rank 0 is the title,
         1 the text. Tuples sort in C by field, start and longest first, and Match objects are
         made only for the few hits that end up explaining a tag."""
-        if folded is None:
-            folded = fold(text)
-        words, cleaned = _words(folded)
+        words = prepared.words
         if not words:
             return []
+        text, folded = prepared.text, prepared.folded
         joined = self.stemmer.joined(words)
         spans: _Spans | list = []  # token offsets, made on the first match only
-        found = []
+        found: list[tuple] = []
         counted = counted_to = 0
-        for last, (key_len, padded, entries) in self.automaton.iter(joined):
-            end = last + 1
-            start = end - key_len
+        values = self.automaton.values
+        for index, start, end in self.automaton.find(joined):
+            padded, fits_by_case = values[index]
             if padded:
                 start += 1
                 end -= 1
@@ -158,19 +178,12 @@ class ThemeMatcher:
                     continue  # a compound's first part is a word too: not "in|formatie"
             rest = "" if tail else joined[end : joined.index(" ", end)]
             inflected = tail or rest in INFLECTIONS
-            fits = [
-                entry
-                for entry in entries
-                if (head or not (entry.whole_word or entry.first_len < MIN_TAIL))
-                and (
-                    inflected
-                    or not (entry.whole_word or entry.last_len < MIN_HEAD or len(rest) < MIN_REST)
-                )
-            ]
+            fits = fits_by_case[head + 2 * inflected + 4 * (len(rest) >= MIN_REST)]
             if not fits:
                 continue
             if not spans:
-                spans = _Spans(cleaned)
+                spans = _Spans(prepared.cleaned, prepared.parts)
+                parts, ends, part_of = spans.parts, spans.ends, spans.index
             # Token index = spaces before the position, minus the leading one; counted on from
             # the previous hit (hits come in order of their end, nearly always of their start).
             if start >= counted_to:
@@ -182,14 +195,19 @@ class ThemeMatcher:
             final = first + joined.count(" ", start, end)
             if first != final and not _only_spaces(folded, spans, first, final):
                 continue
-            first_span = spans[first]
-            final_span = spans[final] if final != first else first_span
-            final_at = joined.rfind(" ", 0, end) + 1 if final != first else first_at
-            begin = first_span[0] + (start - first_at)
+            # spans[first] and spans[final], inlined (the hottest lines of a dense text).
+            part = part_of[first]
+            begin = ends[part] + part - len(parts[part]) + (start - first_at)
+            if final != first:
+                part = part_of[final]
+                first_at = joined.rfind(" ", 0, end) + 1
+            final_end = ends[part] + part
             # A whole final token shows with its inflection ("warmtenetten"), a compound head
             # only up to the term ("energietransitie|programma").
             stop = (
-                final_span[1] if inflected else min(final_span[0] + (end - final_at), final_span[1])
+                final_end
+                if inflected
+                else min(final_end - len(parts[part]) + (end - first_at), final_end)
             )
             for entry in fits:
                 if entry.surface is not None and not _same_caps(text[begin:stop], entry.surface):
@@ -202,16 +220,16 @@ class ThemeMatcher:
         title: str,
         text: str,
         source_themes=(),
-        folded: tuple[str, str] | None = None,
+        prepared: tuple[Field, Field] | None = None,
     ) -> list[ThemeTag]:
-        """Themes whose score reaches their threshold, highest score first (folded: title and
-        text already folded)."""
-        folded_title, folded_text = folded or (None, None)
-        hits = self._hits(title, 0, folded_title) if title else []
+        """Themes whose score reaches their threshold, highest score first (prepared: title and
+        text already prepared)."""
+        prepared_title, prepared_text = prepared or (Field(title), Field(text))
+        hits = self._hits(prepared_title, 0) if title else []
         offset = len(hits)
         hits += [
             (1, start, neg_end, seq + offset, entry)
-            for _, start, neg_end, seq, entry in self._hits(text, 1, folded_text)
+            for _, start, neg_end, seq, entry in self._hits(prepared_text, 1)
         ]
         if not hits:
             return []
@@ -365,8 +383,8 @@ class _Spans:
 
     __slots__ = ("parts", "ends", "index")
 
-    def __init__(self, cleaned: str):
-        self.parts = cleaned.split(" ")
+    def __init__(self, cleaned: str, parts: list[str] | None = None):
+        self.parts = cleaned.split(" ") if parts is None else parts
         self.ends = list(accumulate(map(len, self.parts)))
         self.index = list(compress(range(len(self.parts)), self.parts))
 
