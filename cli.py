@@ -225,7 +225,7 @@ def cmd_sources(args, settings: Settings) -> int:
     if args.action == "check":
         from models.catalog import check_files
 
-        sources_path = args.path or settings.sources
+        sources_path = args.path or args.sources or settings.sources
         problems = check_files(sources_path, args.themes or settings.themes)
         for problem in problems:
             print(problem)
@@ -403,6 +403,7 @@ def build_parser() -> argparse.ArgumentParser:
     sources_sub = sources.add_subparsers(dest="action", required=True)
     check = sources_sub.add_parser("check", help="validate sources.yaml and themes.yaml")
     check.add_argument("path", nargs="?", help="sources file")
+    check.add_argument("--sources", help="sources file (as for crawl; same as PATH)")
     check.add_argument("--themes", help="themes file")
     sources_sub.add_parser("status", help="health of every source, broken ones first")
     try_ = sources_sub.add_parser("try", help="crawl one source without storing anything")
