@@ -3,7 +3,9 @@
 Names are found with one Aho-Corasick automaton over the folded text, then checked: whole words,
 capitalised as in the register (so "best" and "buren" never count), and for names that are also
 ordinary words or surnames (Best, Ede, Goes...) a locative or administrative cue before them
-("in Best", "gemeente Ede", "wethouder van Goes") or a neighbour in a list of places.
+("in Best", "gemeente Ede", "wethouder van Goes") or a neighbour in a list of places. A name
+inside a larger hyphenated name ("Nieuw-Amsterdam", "Amsterdam-Rijnkanaal") or read as a surname
+("wethouder Van Asten", "J. van Asten") does not count (_places_only).
 """
 
 from __future__ import annotations
@@ -63,6 +65,32 @@ _PROVINCE_CUE = re.compile(
     re.IGNORECASE,
 )
 _CITY_CUE = re.compile(r"\b(?:stad|binnenstad)\s+$", re.IGNORECASE)
+# Part of a larger proper name, joined by a hyphen: a village named after the town ("Nieuw-
+# Amsterdam" lies in Emmen, "Klein-Zundert", "Oud-Zuilen") or a waterway or work named after it
+# ("Amsterdam-Rijnkanaal", "Amsterdam-Rijnlijn"). Other joins still name the place: districts and
+# compass points ("Amsterdam-Noord", "West-Terschelling", "Oost-Groningen"), routes and pairs
+# ("Arnhem-Nijmegen", "Kanaalzone Gent-Terneuzen"), regions ("Amsterdam-Amstelland").
+_HYPHENS = "-\u2010\u2011"
+_VILLAGE_PREFIX = re.compile(
+    r"\b(?:Nieuw|Nieuwe|Oud|Oude|Groot|Klein|Sint|Hoog|Laag)[-\u2010\u2011]$"
+)
+_WORK_AFTER = re.compile(
+    r"[-\u2010\u2011]\w*(?:kanaal|vaart|lijn|spoorlijn|tunnel|brug|dijk|sluis|weg)\b"
+)
+# A surname, not a place: a capitalised particle inside a sentence ("wethouder Van Asten",
+# "Ter Horst"), or a lowercase one after an initial, a title or a role and first name ("J. van
+# Asten", "de heer van Zwolle", "wethouder Jan van Asten"). A lowercase "van" after a role alone
+# stays a place ("burgemeester van Goes"), and so does "Van" opening a sentence ("Van Asten naar
+# Someren").
+_CAPITAL_PARTICLE = re.compile(r"\b(?:Van(?:\s+(?:de|der|den|het|'t))?|Vanden|Vander|Ter|Ten)\s+$")
+_PERSON_PARTICLE = re.compile(
+    r"(?:\b[A-Z]\.|\b(?i:heer|mevrouw|meneer|mevr|dhr|mr|dr|drs|ir|ing|prof)\.?"
+    r"|\b(?i:wethouder|burgemeester|gedeputeerde|dijkgraaf|heemraad|minister|staatssecretaris"
+    r"|commissaris|directeur|voorzitter|woordvoerder|raadslid|bestuurder|secretaris)"
+    r"\s+(?!Staten\b|Raad\b|College\b|Gemeente\b|Provincie\b|Regio\b)[A-Z][a-z]+)"
+    r"\s+(?:van|de|der|den|ter|ten)(?:\s+(?:de|der|den|'t))?\s+$"
+)
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;(\"'\u201c\u2018\n])\s*$")
 # A water board's ambiguous short name ("Rivierenland" is also a region) needs a water cue.
 _WATER_CUE = re.compile(
     r"\b(?:waterschap|waterschappen|dijkgraaf|heemraad|hoogheemraadschap|watersysteem)\b.{0,60}$",
@@ -141,6 +169,8 @@ class RegionMatcher:
                 continue  # overlaps a longer or earlier name ("Bergen op Zoom" over "Bergen")
             chosen.append((start, end, pattern))
             reach = end
+        if chosen:
+            chosen = _places_only(text, chosen)
         accepted = [
             not p.ambiguous
             or (
@@ -207,6 +237,29 @@ class RegionMatcher:
                     found[i] = (twin, start, end)
                     changed = True
         return found
+
+
+def _places_only(text: str, chosen: list[tuple[int, int, _Pattern]]) -> list:
+    """The candidates that name a place: not inside a larger hyphenated proper name, not a
+    surname (see _VILLAGE_PREFIX and _CAPITAL_PARTICLE above)."""
+    return [
+        (start, end, pattern)
+        for start, end, pattern in chosen
+        if not (
+            (start > 1 and text[start - 1] in _HYPHENS
+             and _VILLAGE_PREFIX.search(text, max(0, start - 8), start))
+            or (end < len(text) and text[end] in _HYPHENS and _WORK_AFTER.match(text, end))
+            or _surname(text, start)
+        )
+    ]  # fmt: skip
+
+
+def _surname(text: str, start: int) -> bool:
+    before = text[max(0, start - 60) : start]
+    particle = _CAPITAL_PARTICLE.search(before)
+    if particle:
+        return not _SENTENCE_START.search(before, 0, particle.start())
+    return bool(_PERSON_PARTICLE.search(before))
 
 
 def _capitals_match(surface: str, form: str) -> bool:

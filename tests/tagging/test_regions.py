@@ -89,3 +89,35 @@ def test_source_region_is_included(tagger):
     ]
     named = tagger.tag("Nieuws", "In Goes gebeurt veel.", source_region="gemeente-goes")
     assert named.regions[0].from_source and named.regions[0].matches
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A village or a work named after a town is not the town.
+        ("Nieuw-Amsterdam in de gemeente Emmen krijgt een school.", ["gemeente-emmen"]),
+        ("Het Amsterdam-Rijnkanaal wordt uitgebaggerd.", []),
+        ("Klein-Zundert krijgt een dorpshuis, net als Zundert.", ["gemeente-zundert"]),
+        # Districts, compass points, pairs and regions joined by a hyphen still name it.
+        ("In Amsterdam-Noord en Amsterdam-Nieuw-West komen woningen.", ["gemeente-amsterdam"]),
+        ("West-Terschelling krijgt een nieuwe haven.", ["gemeente-terschelling"]),
+        ("De spoorlijn Arnhem-Nijmegen wordt drukker.", ["gemeente-arnhem", "gemeente-nijmegen"]),
+        ("De Kanaalzone Gent-Terneuzen groeit.", ["gemeente-terneuzen"]),
+        ("De Veiligheidsregio Amsterdam-Amstelland oefent.", ["gemeente-amsterdam"]),
+        # Surnames: a capitalised particle inside a sentence, or a lowercase one after an
+        # initial, a title, or a role and a first name.
+        ("Wethouder Van Asten opende de school.", []),
+        ("Volgens J. van Asten en de heer van Zwolle gaat het goed.", []),
+        ("Wethouder Jan van Asten en de burgemeester van Goes tekenen.", ["gemeente-goes"]),
+        ("Wethouder Van den Haag sprak in Den Haag.", ["gemeente-den-haag"]),
+        # Places after the same words stay places.
+        ("De wethouder van Asten opende de school.", ["gemeente-asten"]),
+        ("In Asten en de gemeente Amsterdam.", ["gemeente-asten", "gemeente-amsterdam"]),
+        ("Van Asten naar Someren loopt een fietspad.", ["gemeente-asten", "gemeente-someren"]),
+        ("Gedeputeerde Staten van Gelderland besluiten.", ["provincie-gelderland"]),
+        ("Wandelen op De Utrechtse Heuvelrug.", ["gemeente-utrechtse-heuvelrug"]),
+    ],
+)
+def test_names_inside_other_names_and_surnames(tagger, text, expected):
+    named = [r.slug for r in tagger.tag("Nieuws", text).regions if r.matches]
+    assert named == expected
