@@ -123,6 +123,14 @@ def seed_articles(
         new = [s for s in source_rows if s["id"] not in existing]
         if new:
             session.execute(insert(Source), new)
+    # Skewed towards recent days, as a news archive is, and written oldest first, as nightly
+    # crawls write them: ids and the tables' pages follow the date (random order would make
+    # every date-ordered read jump between pages, which no crawled database does).
+    ages = sorted(
+        (timedelta(days=days * rng.random() ** 1.6, seconds=rng.randrange(86400))
+         for _ in range(count)),
+        reverse=True,
+    )  # fmt: skip
     done = 0
     run_tag = f"{seed}-{int(now.timestamp())}"
     # The database's share (tsvector, indexes, triggers) is most of the work and runs in its own
@@ -149,9 +157,7 @@ def seed_articles(
                 region = rng.choice(region_rows)
             title, body = _text(rng, themes, terms, region)
             url = f"{src['url']}nieuws/{run_tag}-{done + i}"
-            # Skewed towards recent days, as a news archive is.
-            age = timedelta(days=days * rng.random() ** 1.6, seconds=rng.randrange(86400))
-            published = now - age
+            published = now - ages[done + i]
             articles.append({
                 "url_hash": hashlib.md5(url.encode()).hexdigest(), "url": url,
                 "source_id": src["id"], "title": title, "text": body, "excerpt": body[:280],
