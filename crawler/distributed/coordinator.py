@@ -14,7 +14,7 @@ import redis
 
 from crawler.distributed.keys import CURRENT, connect, process_id, safe_redis_url
 from crawler.distributed.reports import merge_reports
-from crawler.distributed.scheduler import LeaseQueue
+from crawler.distributed.scheduler import LeaseQueue, request_id
 from crawler.distributed.spider import DistributedAutoSpider
 from crawler.distributed.state import RunState
 from crawler.items import SourceLinkItem
@@ -73,10 +73,13 @@ def seed(run: RunState, settings, sources, taxonomy, state, started, note, wait)
     pipe.expire(keys.meta, ttl)
     for start in range(0, len(requests), 500):
         chunk = requests[start : start + 500]
+        for request in chunk:
+            request_id(request)
         pipe.zadd(keys.requests, {queue._encode_request(r): -r.priority for r in chunk})
     pipe.expire(keys.requests, ttl)
     if spider.discovering:
-        pipe.sadd(keys.discovering, *spider.discovering).expire(keys.discovering, ttl)
+        pipe.hset(keys.discovering, mapping=dict.fromkeys(spider.discovering, "seed"))
+        pipe.expire(keys.discovering, ttl)
     pipe.hset(keys.meta, "status", "running")
     pipe.set(CURRENT, run.keys.run_id, ex=ttl)
     pipe.execute()

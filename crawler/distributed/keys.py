@@ -21,16 +21,18 @@ RUN_KEYS = (
     "dupefilter",  # set: scrapy-redis request fingerprints
     "leases",  # hash "<worker>|<seq>|<score>" -> request taken by a worker, not yet done
     "workers",  # sorted set: worker -> last heartbeat (Redis time)
-    "requested",  # hash url_hash -> the source that requested the article first
+    "requested",  # hash url_hash -> "<source>\t<request>": who requested the article first
     "quota",  # hash source -> article pages requested (HOWARDSHOME_MAX_ARTICLES_PER_SOURCE)
     "pages_read",  # hash "<source>\t<listing>" -> listing pages taken
-    "pages_seen",  # set: canonical URLs of listing pages fetched or scheduled
-    "discovering",  # set: sources being autodiscovered
+    "pages_seen",  # hash: canonical URL of a listing page fetched or scheduled -> by whom
+    "discovering",  # hash: source being autodiscovered -> by whom
     "also",  # hash source -> JSON list of hosts its homepage redirected to
     "methods",  # hash source -> JSON [method, discovery_urls] when the crawl changed them
     "reports",  # hash "<worker>|<source>" -> JSON of that worker's counters and errors
     "stats",  # hash worker -> JSON {requests}
     "fetch_states",  # hash url_hash -> JSON [url, etag, last_modified, status]
+    "content",  # hash content_hash -> url_hash of the first article with that text
+    "simhash",  # hash "<band>:<16 bits>" -> "p0 p1 p2 p3 url_hash;..." (near-duplicates)
     "links",  # list: JSON source links whose article was not stored yet when seen
     "polite",  # hash host -> the time (Redis clock) its next request may start
     "finalizer",  # string: who finalizes the run

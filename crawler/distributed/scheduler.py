@@ -4,6 +4,7 @@ any one worker, and redirects/retries that take over their request's lease."""
 from __future__ import annotations
 
 import itertools
+import uuid
 
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
@@ -12,6 +13,12 @@ from scrapy_redis.scheduler import Scheduler
 from crawler.distributed.state import RunState
 
 LEASE = "hh_lease"  # request.meta: the lease of a request this worker took from the queue
+ORIGIN = "hh_id"  # request.meta: the id of a queued request (kept when it is requeued)
+
+
+def request_id(request) -> str:
+    """The request's id in the run, given when it is first queued (see state.CLAIM)."""
+    return request.meta.setdefault(ORIGIN, uuid.uuid4().hex)
 
 
 class LeaseQueue(PriorityQueue):
@@ -27,6 +34,7 @@ class LeaseQueue(PriorityQueue):
     def push(self, request, lease: str | None = None):
         """Queue a request; `lease` (the request it derives from) is released in the same step."""
         request.meta.pop(LEASE, None)
+        request_id(request)
         pipe = self.server.pipeline()
         pipe.zadd(self.key, {self._encode_request(request): -request.priority})
         pipe.expire(self.key, self.state.ttl)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from crawler.discovery.listings import LinkFilter
+from crawler.distributed.scheduler import ORIGIN
 from crawler.distributed.state import RunState
 from crawler.spiders.auto import AutoSpider
 from crawler.urls import canonical_url
@@ -36,22 +37,47 @@ class DistributedAutoSpider(AutoSpider):
         self.run_state = run_state
         self.worker_id = worker_id
         self.filters = SharedFilters(self.filters, run_state)
+        self.origin = "seed"  # the coordinator plans the run outside any request
 
     async def start(self):
         return
         yield  # an async generator without start requests: the coordinator queued them
 
+    # Every claim names the request whose response makes it (self.origin, set while its
+    # callback or errback runs): see state.CLAIM.
+
     def _claim(self, key: str, source_id: str, limit: int = 0) -> tuple[str | None, bool]:
-        return self.run_state.claim(key, source_id, limit)
+        return self.run_state.claim(key, source_id, limit, self.origin)
 
     def _first_discovery(self, source_id: str) -> bool:
-        return self.run_state.first_discovery(source_id)
+        return self.run_state.first_discovery(source_id, self.origin)
 
     def _page_fetched(self, source_id: str, root: str, url: str) -> None:
-        self.run_state.page_fetched(source_id, root, canonical_url(url))
+        self.run_state.page_fetched(source_id, root, canonical_url(url), self.origin)
 
     def _take_page(self, source_id: str, root: str, url: str, limit: int) -> bool | None:
-        return self.run_state.take_page(source_id, root, canonical_url(url), limit)
+        return self.run_state.take_page(source_id, root, canonical_url(url), limit, self.origin)
+
+    def _answering(self, request, output):
+        """Run a callback's or errback's output with self.origin set to its request."""
+        origin = request.meta.get(ORIGIN, "")
+        iterator = iter(output or ())
+        while True:
+            self.origin = origin
+            try:
+                item = next(iterator)
+            except StopIteration:
+                return
+            yield item
+
+    def read_failed(self, failure):
+        return self._answering(failure.request, super().read_failed(failure))
+
+    def homepage_failed(self, failure):
+        return self._answering(failure.request, super().homepage_failed(failure))
+
+    def article_failed(self, failure):
+        return self._answering(failure.request, super().article_failed(failure))
 
     def parse_homepage(self, response):
         self.run_state.add_also(response.meta["source_id"], response.url)
@@ -88,3 +114,27 @@ class DistributedAutoSpider(AutoSpider):
         if meta.get("remembered"):  # the method was cleared before rediscovery starts
             self._publish(meta["source_id"])
         yield from requests
+
+
+class OriginMiddleware:
+    """The innermost spider middleware: sets spider.origin to the request a callback answers
+    each time the callback resumes (callbacks of different responses interleave)."""
+
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    async def process_spider_output(self, response, result, spider=None):
+        spider = self.crawler.spider
+        origin = response.request.meta.get(ORIGIN, "")
+        iterator = result.__aiter__()
+        while True:
+            spider.origin = origin
+            try:
+                item = await iterator.__anext__()
+            except StopAsyncIteration:
+                return
+            yield item

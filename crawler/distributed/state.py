@@ -53,16 +53,24 @@ return moved
 HEARTBEAT = (
     _NOW
     + """
+if redis.call('EXISTS', KEYS[2]) == 0 then return false end  -- the run is over
 redis.call('ZADD', KEYS[1], now, ARGV[1])
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 return tostring(now)
 """
 )
 
-# The spider's check-and-set of who requests an article, with the per-source page limit.
+# The spider's check-and-set of who requests an article, with the per-source page limit. A
+# claim remembers the request whose response made it (ARGV[5]): when that request is done again
+# (its worker died before finishing it), its claims count as new, so what it had not queued yet
+# is queued now (the dupefilter drops what it had).
 CLAIM = """
-local owner = redis.call('HGET', KEYS[1], ARGV[1])
-if owner then return {owner, 0} end
+local claim = redis.call('HGET', KEYS[1], ARGV[1])
+if claim then
+  local owner, origin = string.match(claim, '^(.-)\t(.*)$')
+  if origin == ARGV[5] and owner == ARGV[2] then return {owner, 1} end
+  return {owner, 0}
+end
 local limit = tonumber(ARGV[3])
 if limit > 0 then
   local n = tonumber(redis.call('HGET', KEYS[2], ARGV[2]) or '0')
@@ -70,15 +78,26 @@ if limit > 0 then
   redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
   redis.call('EXPIRE', KEYS[2], ARGV[4])
 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2] .. '\t' .. ARGV[5])
 redis.call('EXPIRE', KEYS[1], ARGV[4])
 return {ARGV[2], 1}
 """
 
+# Claim a page or a discovery once (field -> the request that claimed it, as in CLAIM).
+CLAIM_ONCE = """
+local origin = redis.call('HGET', KEYS[1], ARGV[1])
+if origin then return origin == ARGV[2] and 1 or 0 end
+redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return 1
+"""
+
 # The next page of a listing: -1 when its page limit is reached, 0 when already taken.
 TAKE_PAGE = """
+local origin = redis.call('HGET', KEYS[2], ARGV[2])
+if origin then return origin == ARGV[5] and 1 or 0 end
 if tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '1') >= tonumber(ARGV[3]) then return -1 end
-if redis.call('SADD', KEYS[2], ARGV[2]) == 0 then return 0 end
+redis.call('HSET', KEYS[2], ARGV[2], ARGV[5])
 redis.call('HSETNX', KEYS[1], ARGV[1], 1)
 redis.call('HINCRBY', KEYS[1], ARGV[1], 1)
 redis.call('EXPIRE', KEYS[1], ARGV[4])
@@ -120,6 +139,7 @@ class RunState:
         self._heartbeat = server.register_script(HEARTBEAT)
         self._claim = server.register_script(CLAIM)
         self._take_page = server.register_script(TAKE_PAGE)
+        self._claim_once = server.register_script(CLAIM_ONCE)
         self._reserve = server.register_script(RESERVE)
         self._add_also = server.register_script(ADD_ALSO)
 
@@ -133,7 +153,7 @@ class RunState:
         return found[0].decode(), found[1]
 
     def heartbeat(self, worker: str) -> None:
-        self._heartbeat(keys=[self.keys.workers], args=[worker, self.ttl])
+        self._heartbeat(keys=[self.keys.workers, self.keys.meta], args=[worker, self.ttl])
 
     def requeue_dead(self, timeout: float) -> int:
         """Give the requests of workers silent for `timeout` seconds to the others."""
@@ -155,32 +175,32 @@ class RunState:
 
     # -- the spider's claims ------------------------------------------------------------------
 
-    def claim(self, key: str, source_id: str, limit: int) -> tuple[str | None, bool]:
+    def claim(self, key: str, source_id: str, limit: int, origin: str) -> tuple[str | None, bool]:
         owner, claimed = self._claim(
-            keys=[self.keys.requested, self.keys.quota], args=[key, source_id, limit, self.ttl]
+            keys=[self.keys.requested, self.keys.quota],
+            args=[key, source_id, limit, self.ttl, origin],
         )
         return (owner.decode() or None), bool(claimed)
 
-    def page_fetched(self, source_id: str, root: str, url: str) -> None:
+    def page_fetched(self, source_id: str, root: str, url: str, origin: str) -> None:
         pipe = self.server.pipeline()
         pipe.hsetnx(self.keys.pages_read, f"{source_id}\t{root}", 1)
-        pipe.sadd(self.keys.pages_seen, url)
+        pipe.hsetnx(self.keys.pages_seen, url, origin)
         pipe.expire(self.keys.pages_read, self.ttl).expire(self.keys.pages_seen, self.ttl)
         pipe.execute()
 
-    def take_page(self, source_id: str, root: str, url: str, limit: int) -> bool | None:
+    def take_page(self, source_id: str, root: str, url: str, limit: int, origin: str):
         taken = int(
             self._take_page(
                 keys=[self.keys.pages_read, self.keys.pages_seen],
-                args=[f"{source_id}\t{root}", url, limit, self.ttl],
+                args=[f"{source_id}\t{root}", url, limit, self.ttl, origin],
             )
         )
         return None if taken < 0 else bool(taken)
 
-    def first_discovery(self, source_id: str) -> bool:
-        pipe = self.server.pipeline()
-        pipe.sadd(self.keys.discovering, source_id).expire(self.keys.discovering, self.ttl)
-        return pipe.execute()[0] == 1
+    def first_discovery(self, source_id: str, origin: str) -> bool:
+        claimed = self._claim_once(keys=[self.keys.discovering], args=[source_id, origin, self.ttl])
+        return claimed == 1
 
     def add_also(self, source_id: str, url: str) -> None:
         self._add_also(keys=[self.keys.also], args=[source_id, url, self.ttl])

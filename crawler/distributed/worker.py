@@ -76,10 +76,16 @@ def distributed_scrapy_settings(settings, keys: RunKeys) -> dict:
             "DUPEFILTER_CLASS": "crawler.distributed.scheduler.RunDupeFilter",
             "REDIS_URL": settings.redis_url,
             "EXTENSIONS": {"crawler.distributed.extension.RunExtension": 0},
+            "SPIDER_MIDDLEWARES": {"crawler.distributed.spider.OriginMiddleware": 990},
             "DOWNLOADER_MIDDLEWARES": {
                 **values["DOWNLOADER_MIDDLEWARES"],
                 # Last before the download: redirects and retries pass it again.
                 "crawler.distributed.politeness.SharedDelayMiddleware": 990,
+            },
+            "ITEM_PIPELINES": {
+                **values["ITEM_PIPELINES"],
+                "crawler.pipelines.dedupe.DedupePipeline": None,
+                "crawler.distributed.dedupe.SharedDedupePipeline": 200,
             },
             "LOG_INSTALL_ROOT_HANDLER": False,
         }

@@ -102,3 +102,12 @@ def processes(tmp_path):
     for process in started:
         if process.proc.poll() is None:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def discovery_web(tmp_path_factory):
+    from fakeweb.launcher import FakeWeb
+
+    log = tmp_path_factory.mktemp("discovery") / "requests.jsonl"
+    with FakeWeb("tests.webs.discovery:build", log=log, first=100) as web:
+        yield web
