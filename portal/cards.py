@@ -69,6 +69,28 @@ def load_cards(session: Session, ids: list[int], with_text: bool = False) -> lis
     return cards
 
 
+def load_listed(session: Session, ids_query) -> list[Card]:
+    """Cards for a SELECT of ids (ordered and limited), newest first, in one round trip: the
+    articles joined to that page of ids, each with its theme rows."""
+    page = ids_query.subquery("p")
+    rows = session.execute(
+        select(*COLUMNS, ArticleTheme.theme_slug, ArticleTheme.score)
+        .join_from(page, Article, Article.id == list(page.c)[0])
+        .outerjoin(ArticleTheme, ArticleTheme.article_id == Article.id)
+        .order_by(Article.sort_at.desc(), Article.id.desc())
+    )
+    cards: dict[int, Card] = {}
+    for row in rows:
+        card = cards.get(row[0])
+        if card is None:
+            card = cards[row[0]] = Card(*row[:7], text="", themes=[])
+        if row[7] is not None:
+            card.themes.append(Tag(row[7], row[8]))
+    for card in cards.values():
+        card.themes.sort(key=lambda t: -t.score)
+    return list(cards.values())
+
+
 def id_in(session: Session, column, ids: list[int]):
     """`column IN ids`: on PostgreSQL one array parameter (`= ANY`), one statement text for any
     number of ids; an expanded IN renders a parameter per id (~3 ms of CPU for a page of 31)."""

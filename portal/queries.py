@@ -22,7 +22,7 @@ from models.entities import (
     Theme,
     ThemeCorrection,
 )
-from portal.cards import load_cards
+from portal.cards import load_cards, load_listed
 from portal.search_page import SEARCH_CANDIDATES, Windows, newest_matches
 from portal.search_page import before as _before
 
@@ -176,8 +176,9 @@ def page_articles(session: Session, f: ArticleFilter, full: bool = False) -> Art
         if f.before:
             query = query.where(_before(order, f.before))
         query = query.order_by(order[0].desc(), order[1].desc()).limit(f.limit + 1)
-        ids = list(session.scalars(query))
-        return _page(f, _load(session, ids, f, full))
+        if not full:
+            return _page(f, load_listed(session, query))
+        return _page(f, _load(session, list(session.scalars(query)), f, full))
     count = None
     sqlite = session.get_bind().dialect.name == "sqlite"
     ranked = f.sort != "datum"
