@@ -164,11 +164,14 @@ def finalize(settings, run: RunState, factory, who: str) -> CrawlOutcome | None:
     if links and not error:  # their articles are all stored now (or never will be this run)
         with transaction(factory) as session:
             store.link_sources(session, links)
-    states = server.hgetall(keys.fetch_states)
-    states = {key.decode(): tuple(json.loads(value)) for key, value in states.items()}
+    states, listings = (
+        {key.decode(): tuple(json.loads(value)) for key, value in server.hgetall(name).items()}
+        for name in (keys.fetch_states, keys.listing_hashes)
+    )
     errors = "; ".join(filter(None, [catalog["note"], error])) or None
-    finish(factory, outcome, {} if error else states, catalog["started"], len(catalog["sources"]),
-           errors)  # fmt: skip
+    if error:  # (as on one machine: validators only after a complete run)
+        states, listings = {}, {}
+    finish(factory, outcome, states, catalog["started"], len(catalog["sources"]), errors, listings)
     delete_run(run)
     return outcome
 

@@ -33,7 +33,7 @@ class RunExtension:
         self.ready: list[str] = []  # leases whose request is done, to release after a commit
         self.committing = False
         self.written: dict[str, tuple] = {}  # source -> the report figures last published
-        self.states_written: set[str] = set()
+        self.states_written: set[tuple[str, str]] = set()
         self.stop = threading.Event()
         self.error: str | None = None
         self.untouched = figures(SourceReport(""))
@@ -126,11 +126,8 @@ class RunExtension:
                 changed[source_id] = now
                 pipe.hset(keys.reports, f"{worker}|{source_id}", published(report))
                 touched.add(keys.reports)
-        states = {k: v for k, v in self.spider.new_fetch_states.items()
-                  if k not in self.states_written}  # fmt: skip
-        if states:
-            pipe.hset(keys.fetch_states, mapping={k: json.dumps(v) for k, v in states.items()})
-            touched.add(keys.fetch_states)
+        states = self._new(keys.fetch_states, self.spider.new_fetch_states, pipe, touched)
+        listings = self._new(keys.listing_hashes, self.spider.new_listing_hashes, pipe, touched)
         links, self.store.links = self.store.links, []
         if links:  # their article is not stored yet: the finalization links them
             pipe.rpush(keys.links, *(json.dumps(asdict(link)) for link in links))
@@ -148,6 +145,15 @@ class RunExtension:
         pipe.execute()
         self.written.update(changed)
         self.states_written.update(states)
+        self.states_written.update(listings)
+
+    def _new(self, key: str, values: dict, pipe, touched: set) -> dict:
+        """Validators (or listing hashes) not published yet, queued on `pipe`."""
+        new = {k: v for k, v in values.items() if (key, k) not in self.states_written}
+        if new:
+            pipe.hset(key, mapping={k: json.dumps(v) for k, v in new.items()})
+            touched.add(key)
+        return {(key, k) for k in new}
 
     def _record_error(self, error: str) -> None:
         if self.error is None:

@@ -31,6 +31,7 @@ RUN_KEYS = (
     "reports",  # hash "<worker>|<source>" -> JSON of that worker's counters and errors
     "stats",  # hash worker -> JSON {requests}
     "fetch_states",  # hash url_hash -> JSON [url, etag, last_modified, status]
+    "listing_hashes",  # hash url_hash -> JSON [url, body hash] of listings without validators
     "content",  # hash content_hash -> url_hash of the first article with that text
     "simhash",  # hash "<band>:<16 bits>" -> "p0 p1 p2 p3 url_hash;..." (near-duplicates)
     "links",  # list: JSON source links whose article was not stored yet when seen
