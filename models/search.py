@@ -157,8 +157,8 @@ def match(dialect: str, terms: Sequence[Term], since=None, materialized: bool = 
             # ids); every word is tested on those rows, through an expression the index
             # cannot serve, so the planner does not read the common words' postings anyway.
             lead_tsq = func.to_tsquery("simple", pg_tsquery([lead]))
-            whole = literal_column("(article_search.vector || ''::tsvector)")
-            found = found.where(row.vector.op("@@")(lead_tsq), whole.op("@@")(tsq))
+            whole = literal_column("(article_search.vector || ''::tsvector)").op("@@")(tsq)
+            found = found.where(row.vector.op("@@")(lead_tsq), whole)
         else:
             found = found.where(row.vector.op("@@")(tsq))
         if since is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Integer, any_, bindparam, select
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -64,8 +65,9 @@ def load_cards(session: Session, ids: list[int], with_text: bool = False) -> lis
         if row is None:
             continue
         themes = sorted(tags.get(i, ()), key=lambda t: -t.score)
-        text = row[7] if with_text else ""
-        cards.append(Card(*row[:7], text=text or "", themes=themes))
+        values: Any = row  # (id, url, title, excerpt, source_id, published_at, sort_at[, text])
+        text = values[7] if with_text else ""
+        cards.append(_card(values, text or "", themes))
     return cards
 
 
@@ -81,14 +83,21 @@ def load_listed(session: Session, ids_query) -> list[Card]:
     )
     cards: dict[int, Card] = {}
     for row in rows:
-        card = cards.get(row[0])
+        values: Any = row  # the card's columns, then one theme's slug and score (or NULLs)
+        card = cards.get(values[0])
         if card is None:
-            card = cards[row[0]] = Card(*row[:7], text="", themes=[])
-        if row[7] is not None:
-            card.themes.append(Tag(row[7], row[8]))
+            card = cards[values[0]] = _card(values, "", [])
+        if values[7] is not None:
+            card.themes.append(Tag(values[7], values[8]))
     for card in cards.values():
         card.themes.sort(key=lambda t: -t.score)
     return list(cards.values())
+
+
+def _card(values: Any, text: str, themes: list[Tag]) -> Card:
+    """A card from a row starting with COLUMNS' values."""
+    return Card(values[0], values[1], values[2], values[3], values[4], values[5], values[6],
+                text, themes)  # fmt: skip
 
 
 def id_in(session: Session, column, ids: list[int]):

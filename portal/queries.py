@@ -103,9 +103,9 @@ def _filtered(session: Session, f: ArticleFilter, since: datetime | None = None,
     rank = None
     matches = None
     if terms:
-        lead = None if dense else search.rarest(session, terms)
+        index_word = None if dense else search.rarest(session, terms)
         where, matches, rank = search.match(dialect, terms, since, materialized=not dense,
-                                            lead=lead)  # fmt: skip
+                                            lead=index_word)  # fmt: skip
     if slugs and (matches is None or dense):
         lead = aliased(ArticleTheme, name="lead")
         ident, order = lead.article_id, (lead.sort_at, lead.article_id)
@@ -209,7 +209,7 @@ def _load(session: Session, ids: list[int], f: ArticleFilter, full: bool) -> lis
     return [loaded[i] for i in ids if i in loaded]
 
 
-def _page(f: ArticleFilter, rows: list[Article], count: int | None = None) -> ArticlePage:
+def _page(f: ArticleFilter, rows: list, count: int | None = None) -> ArticlePage:
     articles = rows[: f.limit]
     snippets = {}
     terms = f.terms()

@@ -59,7 +59,7 @@ def _run(session: Session, f, built, need: int, with_rank: bool) -> list:
         query = query.where(before(order, f.before))
     if with_rank:
         query = query.add_columns(rank)
-    return session.execute(query.order_by(order[0].desc(), order[1].desc()).limit(need)).all()
+    return list(session.execute(query.order_by(order[0].desc(), order[1].desc()).limit(need)).all())
 
 
 def _dense(session: Session, f, need: int) -> bool:
