@@ -2,11 +2,13 @@
 
 Run: .venv/bin/python bench/retag.py [--articles 3000] [--size 3000] [--db sqlite postgresql]
 Articles are seeded through models.store (sync_sources, store_articles) with the texts of
-bench/tagging.py, tagged once as a crawl would, with editors' corrections on 2% of them. Then
-retag_all (what `howardshome retag` runs) rewrites every article's tags. Side by side in the
-same run: tagging the same texts without any database, so the database's share shows as a
-ratio however busy the machine is. PostgreSQL gets a throwaway database on
-HOWARDSHOME_TEST_PG (default postgresql://postgres@127.0.0.1:5432/test), dropped afterwards.
+bench/tagging.py, tagged once as a crawl would, with editors' corrections on 2% of them. Then,
+side by side in one run over the same articles: a bare read of them (what any retag must read),
+tagging the texts without a database, and retag (what `howardshome retag` runs) three times:
+with the same taxonomy, with one synonym added, and after every tag row was deleted (every row
+written). The ratios survive a busy machine; CPU is this process only (PostgreSQL's server
+time shows in wall time). PostgreSQL gets a throwaway database on HOWARDSHOME_TEST_PG (default
+postgresql://postgres@127.0.0.1:5432/test), dropped afterwards.
 """
 
 from __future__ import annotations
@@ -27,9 +29,9 @@ from types import SimpleNamespace
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sqlalchemy import delete, func, select  # noqa: E402
+from sqlalchemy import delete, select  # noqa: E402
 
-from crawler.retag import retag_all, tag_record  # noqa: E402
+from crawler.retag import retag, tag_record  # noqa: E402
 from models import store  # noqa: E402
 from models.db import ensure_schema, make_engine, session_factory, transaction  # noqa: E402
 from models.entities import Article, ArticleRegion, ArticleTheme, ThemeCorrection  # noqa: E402
@@ -119,10 +121,48 @@ def seed(factory, taxonomy, tagger: Tagger, articles: list[tuple[str, str]]) -> 
             )
 
 
-def timed(factory, taxonomy) -> tuple[int, float, float]:
+def measure(run) -> tuple[float, float, object]:
+    """(wall seconds, CPU seconds of this process, result) of one call."""
     wall, cpu = time.perf_counter(), time.process_time()
-    count, _ = retag_all(factory, taxonomy)
-    return count, time.perf_counter() - wall, time.process_time() - cpu
+    result = run()
+    return time.perf_counter() - wall, time.process_time() - cpu, result
+
+
+def bare_read(factory) -> int:
+    """Every article's id, title, text, source and sort_at through the driver: the floor."""
+    with factory() as session:
+        cursor = session.connection().connection.cursor()
+        cursor.execute("SELECT id, title, text, source_id, sort_at FROM article ORDER BY id")
+        count = len(cursor.fetchall())
+        cursor.close()
+    return count
+
+
+def run_backend(kind: str, taxonomy, edited, tagger: Tagger, articles) -> list[tuple]:
+    """(name, wall, cpu, result) of each pass over one freshly seeded database."""
+    with database(kind) as url:
+        engine = make_engine(url)
+        ensure_schema(engine)
+        factory = session_factory(engine)
+        seed(factory, taxonomy, tagger, articles)
+        retag(factory, taxonomy)  # the editors' corrections of the seed applied once
+
+        def tag_alone():
+            for title, text in articles:
+                tagger.tag(title, text, source_region="gemeente-utrecht")
+
+        rows = [
+            ("bare read of the articles", *measure(lambda: bare_read(factory))),
+            ("tagging alone, no database", *measure(tag_alone)),
+            ("retag, same taxonomy", *measure(lambda: retag(factory, taxonomy))),
+            ("retag, one synonym added", *measure(lambda: retag(factory, edited))),
+        ]
+        with transaction(factory) as session:  # every article's tags differ from stored
+            session.execute(delete(ArticleTheme))
+            session.execute(delete(ArticleRegion))
+        rows.append(("retag, every row written", *measure(lambda: retag(factory, taxonomy))))
+        engine.dispose()
+    return rows
 
 
 def main() -> None:
@@ -137,39 +177,17 @@ def main() -> None:
     edited.by_slug()["energietransitie"].terms["stroom"] = 2.0
     tagger = Tagger.from_taxonomy(taxonomy)
     articles = make_articles(args.articles, args.size, "topic")
-    print(f"articles: {len(articles)} x {args.size} chars (topic), one process, one thread")
+    count = len(articles)
+    print(f"articles: {count} x {args.size} chars (topic), one process, one thread")
     for kind in args.db:
-        with database(kind) as url:
-            engine = make_engine(url)
-            ensure_schema(engine)
-            factory = session_factory(engine)
-            seed(factory, taxonomy, tagger, articles)
-            # The same texts tagged without a database, in the same run: the floor for a retag.
-            wall, cpu = time.perf_counter(), time.process_time()
-            for title, text in articles:
-                tag_record(tagger.tag(title, text, source_region="gemeente-utrecht"))
-            tag_wall, tag_cpu = time.perf_counter() - wall, time.process_time() - cpu
-            results = [("unchanged taxonomy", *timed(factory, taxonomy))]
-            with factory() as session:
-                before = session.scalar(select(func.count()).select_from(ArticleTheme))
-            results.append(("one synonym added", *timed(factory, edited)))
-            with factory() as session:
-                after = session.scalar(select(func.count()).select_from(ArticleTheme))
-            with transaction(factory) as session:  # every article's tags differ from stored
-                session.execute(delete(ArticleTheme))
-                session.execute(delete(ArticleRegion))
-            results.append(("every article rewritten", *timed(factory, taxonomy)))
-            engine.dispose()
-        print(f"{kind}: theme rows {before} -> {after} with the synonym")
-        print(
-            f"  {'tagging alone':<24} wall {tag_wall:5.2f} s = {len(articles) / tag_wall:6,.0f}/s"
-            f"   cpu {tag_cpu:5.2f} s = {len(articles) / tag_cpu:6,.0f}/s"
-        )
-        for name, count, wall, cpu in results:
+        rows = run_backend(kind, taxonomy, edited, tagger, articles)
+        tag_cpu = rows[1][2]
+        print(f"{kind}:")
+        print(f"  {'':<28} {'wall/s':>8} {'cpu/s':>8} {'cpu us/article':>15} {'cpu / tagging':>14}")
+        for name, wall, cpu, result in rows:
             print(
-                f"  retag, {name:<16} wall {wall:5.2f} s = {count / wall:6,.0f}/s"
-                f"   cpu {cpu:5.2f} s = {count / cpu:6,.0f}/s   ratio to tagging (wall) "
-                f"{wall / tag_wall:.2f}"
+                f"  {name:<28} {count / wall:8,.0f} {count / cpu:8,.0f} {cpu / count * 1e6:15,.0f}"
+                f" {cpu / tag_cpu:14.2f}" + (f"   {result}" if hasattr(result, "changed") else "")
             )
     print("cpu = this process only; PostgreSQL's server time shows in wall only")
 

@@ -254,7 +254,14 @@ def _places_only(text: str, chosen: list[tuple[int, int, _Pattern]]) -> list:
     ]  # fmt: skip
 
 
+_PARTICLES = frozenset("van vanden vander de der den ter ten 't het".split())
+
+
 def _surname(text: str, start: int) -> bool:
+    # Most names follow no particle at all: look at the word before first, then at the context.
+    word = text[text.rfind(" ", max(0, start - 9), start - 1) + 1 : start].strip().lower()
+    if word not in _PARTICLES:
+        return False
     before = text[max(0, start - 60) : start]
     particle = _CAPITAL_PARTICLE.search(before)
     if particle:
