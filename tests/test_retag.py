@@ -248,3 +248,27 @@ def test_json_encoder_gives_the_text_the_database_returns(db_url):
         assert encode([]) == "[]"
     finally:
         engine.dispose()
+
+
+def test_rows_written_by_retag_carry_their_articles_sort_at(stored):
+    """Retag gives sort_at with every new row (the copying trigger then does nothing); rows
+    written without it, by the store, get it from the trigger."""
+    factory, _ = stored
+    taxonomy = load_taxonomy(ROOT / "themes.yaml")
+    check = (
+        "SELECT count(*), sum(CASE WHEN t.sort_at = a.sort_at THEN 1 ELSE 0 END) "
+        "FROM {table} t JOIN article a ON a.id = t.article_id"
+    )
+    with factory() as session:
+        for table in ("article_theme", "article_region"):
+            rows, same = session.execute(text(check.format(table=table))).one()
+            assert rows and rows == same, table
+    with transaction(factory) as session:
+        session.execute(text("DELETE FROM article_theme"))
+        session.execute(text("DELETE FROM article_region"))
+    report = retag(factory, taxonomy)
+    assert report.inserted and not report.updated
+    with factory() as session:
+        for table in ("article_theme", "article_region"):
+            rows, same = session.execute(text(check.format(table=table))).one()
+            assert rows and rows == same, table
