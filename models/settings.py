@@ -107,6 +107,11 @@ class Settings(BaseSettings):
     login_window_seconds: float = Field(
         300.0, gt=0, description="Seconds over which failed editor logins are counted"
     )
+    warm_cache: bool = Field(
+        True,
+        description="After each crawl, render the home page, overview, theme pages and feeds in "
+        "the background on the first request, so readers find them ready",
+    )
     session_https_only: bool = Field(
         False, description="Send the editors' session cookie over HTTPS only (set behind TLS)"
     )

@@ -18,6 +18,7 @@ from portal import filters
 from portal.auth import LoginLimiter
 from portal.cache import Memo, VersionCache
 from portal.routes import api, editors, feeds, metrics, pages
+from portal.warm import Warmer
 
 HERE = Path(__file__).parent
 
@@ -47,6 +48,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.responses = Memo(max_entries=2000)
     app.state.memo = Memo(max_entries=200)
     app.state.version = VersionCache()
+    app.state.warmer = Warmer(app)
     app.state.login_limiter = LoginLimiter(
         app.state.sessions, settings.login_attempts, settings.login_window_seconds
     )

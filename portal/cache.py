@@ -3,7 +3,8 @@
 The portal's data changes when a crawl stores articles, a crawl run completes, an editor acts or a
 `howardshome retag` bumps the `data_version` row. The data version is read with a few index
 lookups at most every VERSION_TTL seconds; pages, feeds and counts computed for one version are
-reused until it changes (or for at most MAX_AGE seconds).
+reused until it changes. The Amsterdam date is part of the version: the overview's 7/30-day
+windows and the weekly trends move at midnight even when no article arrives.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from zoneinfo import ZoneInfo
 
 from fastapi import Request, Response
 from sqlalchemy import func, select
@@ -22,8 +24,9 @@ from sqlalchemy.orm import Session
 
 from models.entities import Article, CrawlRun, DataVersion, EditorAction
 
-MAX_AGE = 300.0
+MAX_AGE = 12 * 3600.0  # a backstop: the version changes with the data and the date
 MAX_ENTRIES = 2000
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 VERSION_TTL = 2.0  # seconds a process trusts the data version it read (data changes nightly)
 
 
@@ -54,7 +57,10 @@ def data_version(session: Session) -> Version:
     stamps = [_utc(v) for v in (fetched_at, run_at, action_at, bumped_at) if v is not None]
     modified = max(stamps) if stamps else datetime(2000, 1, 1, tzinfo=UTC)
     run_at = _utc(run_at)
-    tag = f"{max_id or 0}.{run_at.timestamp() if run_at else 0}.{action_id or 0}.{bumps or 0}"
+    today = datetime.now(AMSTERDAM).date().isoformat()
+    tag = (
+        f"{max_id or 0}.{run_at.timestamp() if run_at else 0}.{action_id or 0}.{bumps or 0}.{today}"
+    )
     return Version(tag, modified.replace(microsecond=0))
 
 

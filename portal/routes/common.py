@@ -160,6 +160,9 @@ def cached(request: Request, db: Session, build: Callable[[], tuple[bytes, str]]
         return unchanged
     key = (version.tag, str(request.base_url), request.url.path, request.url.query)
     body, media_type = request.app.state.responses.remember(key, build)
+    if request.app.state.settings.warm_cache and "x-howardshome-warm" not in request.headers:
+        slugs = [t.slug for t in facets(request, db)["all_themes"]]
+        request.app.state.warmer.start(version.tag, str(request.base_url), slugs)
     return Response(body, media_type=media_type, headers=cache.validators(etag, version))
 
 
