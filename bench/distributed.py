@@ -91,11 +91,12 @@ def main() -> int:
         sources = work / "sources.yaml"
         sources.write_text(sources_yaml(web.sites), encoding="utf-8")
         print(f"{len(pages)} pages on {SITES_PER_COPY} sites, {os.cpu_count()} cores", flush=True)
-        rows = [crawl(sources, workers) for workers in (0, 1, 2)]
-    print(f"{'mode':<22} {'seconds':>8} {'articles':>9} {'articles/s':>11}")
-    for row in rows:
-        mode = "one machine" if row["workers"] == 0 else f"{row['workers']} worker(s) + coordinator"
-        print(f"{mode:<22} {row['seconds']:>8.1f} {row['articles']:>9} {row['per_second']:>11.1f}")
+        print(f"{'mode':<26} {'seconds':>8} {'articles':>9} {'articles/s':>11}", flush=True)
+        for workers in (0, 1, 2):
+            row = crawl(sources, workers)
+            mode = "one machine" if workers == 0 else f"{workers} worker(s) + coordinator"
+            print(f"{mode:<26} {row['seconds']:>8.1f} {row['articles']:>9} "
+                  f"{row['per_second']:>11.1f}", flush=True)  # fmt: skip
     return 0
 
 
