@@ -27,7 +27,7 @@ class SharedDelayMiddleware:
         if interval <= 0:
             return None
         state = self.crawler.spider.run_state
-        wait = state.reserve(urlparse_cached(request).hostname or "", interval)
+        wait, _ = state.reserve(urlparse_cached(request).hostname or "", interval)
         if wait > 0:
             await asyncio.sleep(wait)
         return None

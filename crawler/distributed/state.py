@@ -113,7 +113,7 @@ RESERVE = (
 local start = math.max(now, tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0'))
 redis.call('HSET', KEYS[1], ARGV[1], string.format('%.6f', start + tonumber(ARGV[2])))
 redis.call('EXPIRE', KEYS[1], ARGV[3])
-return string.format('%.6f', start - now)
+return {string.format('%.6f', start - now), string.format('%.6f', start)}
 """
 )
 
@@ -215,6 +215,7 @@ class RunState:
         pipe.expire(self.keys.methods, self.ttl)
         pipe.execute()
 
-    def reserve(self, host: str, interval: float) -> float:
-        """Seconds to wait before the next request to `host` may start (shared by all)."""
-        return float(self._reserve(keys=[self.keys.polite], args=[host, interval, self.ttl]))
+    def reserve(self, host: str, interval: float) -> tuple[float, float]:
+        """(seconds to wait, start time by the Redis clock) of the next request to `host`."""
+        wait, start = self._reserve(keys=[self.keys.polite], args=[host, interval, self.ttl])
+        return float(wait), float(start)
