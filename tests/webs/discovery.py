@@ -78,6 +78,7 @@ NEVER = {
 }
 
 ROBOTS = "User-agent: *\nDisallow: /intern/\n"
+ROBOTS_DISALLOWED = "/nieuws/intern-verslag-van-het-overleg"  # robots-block's secret page
 SUBJECT_NAMES = list(SUBJECTS)
 WORDS = sorted(
     {
@@ -345,7 +346,7 @@ def build(bases: dict[str, str]) -> Web:  # noqa: PLR0915 - one site after anoth
         "Intern verslag",
         NOW - timedelta(days=1),
         _text("overig", 7777),
-        path="/nieuws/intern-verslag-van-het-overleg",
+        path=ROBOTS_DISALLOWED,
     )
     add(
         Site(
