@@ -7,8 +7,10 @@ import json
 import time
 
 import pytest
+import redis
 from sqlalchemy import select
 
+from crawler.distributed.keys import PREFIX
 from models.db import make_engine, session_factory
 from models.entities import Source
 from tests.conftest import cli_env, run_cli
@@ -91,6 +93,16 @@ def test_a_killed_worker_changes_nothing(cli, db_url, tmp_path, one_machine, dis
         assert time.monotonic() < deadline, crawl.output()[-3000:]
         assert crawl.proc.poll() is None, crawl.output()[-3000:]
         time.sleep(0.05)
+    # Kill it while it holds leases (requests taken, not yet done), so a requeue is needed.
+    server = redis.Redis.from_url(redis_url)
+    mine = f"-{doomed.proc.pid}-".encode()
+    while not any(
+        mine in field
+        for key in server.scan_iter(f"{PREFIX}:run:*:leases")
+        for field in server.hkeys(key)
+    ):
+        assert time.monotonic() < deadline, "the doomed worker never held a lease"
+        time.sleep(0.005)
     doomed.kill()
     assert crawl.wait(180) == 0, crawl.output()[-3000:]
     assert survivor.wait(30) == 0, survivor.output()[-3000:]
