@@ -1,12 +1,15 @@
 """Portal latency at real size: p50/p95/p99 per page kind next to a fixed page of the same app.
 
 Run: .venv/bin/python bench/portal.py [--db URL] [--articles 200000] [--clients 8] [--reseed]
+     [--code DIR] [--warm-cache]
 
 Reuses the named database (default `hh_bench`) across runs: it seeds it with `howardshome seed`
 only when it holds fewer articles than --articles (--reseed drops and recreates it first), then
 brings its schema up to date and refreshes the planner's statistics. Starts the
 portal with uvicorn (httptools, --workers 2) plus one extra route, /_bench/fixed, returning a fixed
-14 KB page, then drives it with concurrent keep-alive clients:
+14 KB page (--code DIR: the portal of another checkout, to compare code on the same database),
+with the background warming off unless --warm-cache, then drives it with concurrent keep-alive
+clients:
 
   cold start: every distinct URL once, right after start (nothing cached: each is computed)
   uncached, 1 client: the data version bumped (every page stale), every URL once, one at a
@@ -216,6 +219,11 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=20.0)
     parser.add_argument("--reseed", action="store_true", help="drop and recreate the database")
+    parser.add_argument("--code", type=Path, default=ROOT,
+                        help="serve the portal of this checkout")  # fmt: skip
+    parser.add_argument("--warm-cache", action="store_true",
+                        help="keep the portal's background warming on (off: the uncached "
+                             "phases measure every page's own cost)")  # fmt: skip
     args = parser.parse_args()
     if args.reseed or not exists(args.db):
         recreate(args.db)
@@ -247,6 +255,8 @@ def main() -> int:
             version = conn.scalar(text("SHOW server_version"))
         print(f"postgresql {version}: " + ", ".join(f"{n}={v}" for n, v in settings))
         engine.dispose()
+    server_env = {**env, "PYTHONPATH": str(args.code),
+                  "HOWARDSHOME_WARM_CACHE": "1" if args.warm_cache else "0"}  # fmt: skip
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -254,7 +264,7 @@ def main() -> int:
         [sys.executable, "-m", "uvicorn", "bench.portal:build", "--factory", "--host", "127.0.0.1",
          "--port", str(port), "--workers", str(args.workers), "--http", "httptools",
          "--log-level", "warning"],
-        env=env, cwd=ROOT,
+        env=server_env, cwd=args.code,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:
@@ -273,6 +283,7 @@ def main() -> int:
         print(
             f"{max(have, args.articles)} articles; {count} distinct URLs; {args.clients} "
             f"concurrent clients; {args.workers} uvicorn workers; {os.cpu_count()} cores; "
+            f"code {args.code}; background warming {'on' if args.warm_cache else 'off'}; "
             f"load average {' / '.join(f'{x:.1f}' for x in os.getloadavg())}"
         )
         jobs = [(kind, url) for kind, items in sets.items() for url in items]

@@ -298,29 +298,53 @@ def index_articles(session: Session, rows: Iterable[tuple[int, str, str]]) -> No
         )
 
 
-def highlight(value: str, terms: Sequence[Term], width: int = 260) -> Markup:
-    """An escaped snippet of `value` around the first match, matched words wrapped in <mark>."""
+def highlight(value: str, terms: Sequence[Term], width: int = 260,
+              seen: dict[str, bool] | None = None) -> Markup:  # fmt: skip
+    """An escaped snippet of `value` around the first match, matched words wrapped in <mark>.
+
+    Words are tested up to the first match, then only inside the snippet: an article's whole
+    text holds ~250 words, each a stem and a test per term (5 ms of a search page's CPU when
+    every word of every card's text was tested). `seen` remembers each word's test across the
+    calls of one page."""
     if not value:
         return Markup("")
-    spans = [
-        m.span() for m in WORD.finditer(value) if any(t.matches(stem(m.group())) for t in terms)
-    ]
+    seen = {} if seen is None else seen
+    first = None
+    for m in WORD.finditer(value):
+        found = seen.get(m.group())
+        if found is None:
+            found = _test(seen, m.group(), terms)
+        if found:
+            first = m.span()
+            break
     start = 0
-    if spans and spans[0][0] > width // 3:
-        start = value.rfind(" ", 0, spans[0][0] - width // 3) + 1
+    if first is not None and first[0] > width // 3:
+        start = value.rfind(" ", 0, first[0] - width // 3) + 1
     end = min(len(value), start + width)
     if end < len(value):
         cut = value.rfind(" ", start, end)
         end = cut if cut > start else end
     out = [Markup("…") if start else Markup("")]
     pos = start
-    for s, e in spans:
-        if s < start or e > end:
-            continue
-        out.append(escape(value[pos:s]))
-        out.append(Markup("<mark>") + escape(value[s:e]) + Markup("</mark>"))
-        pos = e
+    for m in WORD.finditer(value, start) if first is not None else ():
+        s, e = m.span()
+        if e > end:
+            break
+        found = seen.get(m.group())
+        if found is None:
+            found = _test(seen, m.group(), terms)
+        if found:
+            out.append(escape(value[pos:s]))
+            out.append(Markup("<mark>") + escape(value[s:e]) + Markup("</mark>"))
+            pos = e
     out.append(escape(value[pos:end]))
     if end < len(value):
         out.append(Markup("…"))
     return Markup("").join(out)
+
+
+def _test(seen: dict[str, bool], word: str, terms: Sequence[Term]) -> bool:
+    """Whether `word` matches one of `terms`, remembered in `seen`."""
+    token = stem(word)
+    found = seen[word] = any(t.matches(token) for t in terms)
+    return found

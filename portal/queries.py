@@ -23,12 +23,15 @@ from models.entities import (
     ThemeCorrection,
 )
 from portal.cards import load_cards, load_listed
-from portal.search_page import SEARCH_CANDIDATES, Windows, newest_matches
+from portal.search_page import SEARCH_CANDIDATES, Snippets, Windows, newest_matches
 from portal.search_page import before as _before
 
 AMS = ZoneInfo("Europe/Amsterdam")
 COUNT_CAP = 1000  # counts above this read "meer dan 1.000": counting never scans everything
 RELATED_DAYS = 10  # related articles come from this many days either side
+# The tag rows that drive a theme's list. One alias for every query: a new one per page made
+# SQLAlchemy adapt each of its columns again (~1 ms of CPU per list page).
+LEAD = aliased(ArticleTheme, name="lead")
 
 
 @dataclass
@@ -71,7 +74,7 @@ class ArticleFilter:
 @dataclass
 class ArticlePage:
     articles: list[Article]
-    snippets: dict[int, Markup]
+    snippets: Snippets | dict[int, Markup]
     has_more: bool
     no_terms: bool = False  # a search that had only stopwords
     count: int | None = None  # matches up to COUNT_CAP + 1, when the page learnt it for free
@@ -107,7 +110,7 @@ def _filtered(session: Session, f: ArticleFilter, since: datetime | None = None,
         where, matches, rank = search.match(dialect, terms, since, materialized=not dense,
                                             lead=index_word)  # fmt: skip
     if slugs and (matches is None or dense):
-        lead = aliased(ArticleTheme, name="lead")
+        lead = LEAD
         ident, order = lead.article_id, (lead.sort_at, lead.article_id)
         query = select(ident).where(lead.theme_slug == slugs[0])
         # Hidden articles are few (a partial index lists them): excluded without reading rows.
@@ -166,9 +169,11 @@ def list_articles(session: Session, f: ArticleFilter) -> list[Article]:
     return page_articles(session, f, full=True).articles
 
 
-def page_articles(session: Session, f: ArticleFilter, full: bool = False) -> ArticlePage:
+def page_articles(session: Session, f: ArticleFilter, full: bool = False,
+                  snippets: bool = True) -> ArticlePage:  # fmt: skip
     """One page of the selection: cards (portal.cards.Card), or with `full` Article entities
-    with their tags, regions and sources (the API's fields)."""
+    with their tags, regions and sources (the API's fields). Without `snippets` (feeds) a
+    search's cards come without their text and the page without snippets."""
     if f.q and not f.terms():
         return ArticlePage([], {}, False, no_terms=True, count=0)
     if not f.terms():
@@ -178,7 +183,7 @@ def page_articles(session: Session, f: ArticleFilter, full: bool = False) -> Art
         query = query.order_by(order[0].desc(), order[1].desc()).limit(f.limit + 1)
         if not full:
             return _page(f, load_listed(session, query))
-        return _page(f, _load(session, list(session.scalars(query)), f, full))
+        return _page(f, _load(session, list(session.scalars(query)), f, full, snippets))
     count = None
     sqlite = session.get_bind().dialect.name == "sqlite"
     ranked = f.sort != "datum"
@@ -196,13 +201,14 @@ def page_articles(session: Session, f: ArticleFilter, full: bool = False) -> Art
         else:
             ids = search.rank_pg(session, [r[0] for r in candidates], f.terms(), offset,
                                  f.limit + 1)  # fmt: skip
-    return _page(f, _load(session, ids, f, full), count)
+    return _page(f, _load(session, ids, f, full, snippets), count)
 
 
-def _load(session: Session, ids: list[int], f: ArticleFilter, full: bool) -> list:
+def _load(session: Session, ids: list[int], f: ArticleFilter, full: bool,
+          snippets: bool) -> list:  # fmt: skip
     """Cards, or Articles with their tags, regions and sources, by id in the order given."""
     if not full:
-        return load_cards(session, ids, with_text=bool(f.terms()))
+        return load_cards(session, ids, with_text=snippets and bool(f.terms()))
     if not ids:
         return []
     loaded = {a.id: a for a in session.scalars(select(Article).where(Article.id.in_(ids)))}
@@ -211,13 +217,8 @@ def _load(session: Session, ids: list[int], f: ArticleFilter, full: bool) -> lis
 
 def _page(f: ArticleFilter, rows: list, count: int | None = None) -> ArticlePage:
     articles = rows[: f.limit]
-    snippets = {}
     terms = f.terms()
-    if terms:
-        for a in articles:
-            snippets[a.id] = search.highlight(a.excerpt or a.text[:400], terms)
-            if "<mark>" not in snippets[a.id]:
-                snippets[a.id] = search.highlight(a.text, terms)
+    snippets = Snippets(articles, terms) if terms else {}
     return ArticlePage(articles, snippets, len(rows) > f.limit, count=count)
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from time import monotonic as time_now
 
+from markupsafe import Markup
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
@@ -126,3 +127,33 @@ class Windows:
         if hit is None or time_now() - hit[0] > BOUND_TTL:
             hit = _bounds[key] = (time_now(), self.session.scalar(query))
         return hit[1]
+
+
+class Snippets:
+    """A search page's snippets by article id, highlighted when asked for: a page or the API
+    shows them, a feed never does (it skipped the articles' text as well)."""
+
+    def __init__(self, articles: list, terms: list[search.Term]):
+        self._articles = {a.id: a for a in articles}
+        self._terms = terms
+        self._made: dict[int, Markup] = {}
+        self._seen: dict[str, bool] = {}  # each word's test, shared by the page's snippets
+
+    def get(self, article_id: int, default=None) -> Markup | None:
+        made = self._made.get(article_id)
+        if made is None:
+            article = self._articles.get(article_id)
+            if article is None:
+                return default
+            terms, seen = self._terms, self._seen
+            made = search.highlight(article.excerpt or article.text[:400], terms, seen=seen)
+            if "<mark>" not in made:
+                made = search.highlight(article.text, terms, seen=seen)
+            self._made[article_id] = made
+        return made
+
+    def __getitem__(self, article_id: int) -> Markup:
+        made = self.get(article_id)
+        if made is None:
+            raise KeyError(article_id)
+        return made

@@ -66,7 +66,7 @@ def _feed(request: Request, db: Session, title: str, fmt: str, f: queries.Articl
     # A feed is newest first, a search's too: a reader shows new items as they arrive (and a
     # date-ordered search reads 51 matches, not the 1,000 a relevance ranking weighs).
     f.sort = "datum"
-    articles = queries.page_articles(db, f).articles
+    articles = queries.page_articles(db, f, snippets=False).articles
     self_url = f"{base}{request.url.path}" + (f"?{request.url.query}" if request.url.query else "")
     fg = FeedGenerator()
     fg.id(self_url)
