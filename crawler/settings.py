@@ -21,6 +21,9 @@ BASE = {
     "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
     "DOWNLOADER_MIDDLEWARES": {
         "crawler.middlewares.AddressGuardMiddleware": 10,
+        # Scrapy's, answering every request that waits for a robots.txt, and reusing fresh ones.
+        "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+        "crawler.robots.RobotsTxtMiddleware": 100,
         "crawler.middlewares.RetryAfterMiddleware": 540,
         "crawler.breaker.SourceBreakerMiddleware": 560,  # after RetryMiddleware (550)
         # The same, minus decoding every page on the reactor thread to look for a refresh.

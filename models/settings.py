@@ -48,6 +48,12 @@ class Settings(BaseSettings):
         description="Failed download attempts in a row (timeouts, refused connections, 5xx) after "
         "which a source's other requests wait for the next run (0: never give up)",
     )
+    robots_max_age_hours: float = Field(
+        24,
+        ge=0,
+        description="A site's robots.txt read less than this many hours ago is used again "
+        "without asking the site (RFC 9309 allows 24; 0: read it every run)",
+    )
     min_text_chars: int = Field(200, description="Articles with less extracted text are dropped")
     languages: list[str] = Field(
         ["nl", "en"], description="Languages kept (ISO 639-1); an empty list keeps every language"

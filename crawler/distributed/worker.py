@@ -18,6 +18,7 @@ from crawler.runner import load_spider_state
 from crawler.settings import scrapy_settings
 from models.db import ensure_schema, make_engine, session_factory, transaction
 from models.logs import quiet_scrapy_logs
+from models.robots import save_robots
 from tagging import Tagger
 
 POLL = 1.0  # seconds between looks for a run to join
@@ -104,7 +105,7 @@ def crawl_run(settings, server, run_id: int) -> int:
     ensure_schema(engine)
     factory = session_factory(engine)
     with transaction(factory) as session:
-        spider_state = load_spider_state(session)
+        spider_state = load_spider_state(session, settings.robots_max_age_hours)
     worker_id = process_id()
     print(f"worker {worker_id}: crawling run {run_id}", flush=True)
     quiet_scrapy_logs(settings.log_level)
@@ -126,6 +127,8 @@ def crawl_run(settings, server, run_id: int) -> int:
     )
     process.start()
     spider = crawler.spider
+    with transaction(factory) as session:  # every worker keeps the robots.txt files it read
+        save_robots(session, spider.new_robots, settings.robots_max_age_hours)
     requests = crawler.stats.get_value("downloader/request_count", 0) if crawler.stats else 0
     new = sum(r.new_articles for r in spider.reports.values())
     print(f"worker {worker_id}: run {run_id}: {requests} requests, {new} new articles", flush=True)

@@ -53,6 +53,7 @@ class AutoSpider(scrapy.Spider):
         seen_hashes: set[str] | None = None,
         listing_hashes: dict[str, str] | None = None,
         retries: list[tuple[str, str, str]] | None = None,
+        robots: dict[str, bytes] | None = None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -71,6 +72,10 @@ class AutoSpider(scrapy.Spider):
         # url_hash of a URL a source linked (tracking variant, syndicated copy) -> stored article.
         self.aliases = aliases or {}
         self.new_fetch_states: dict[str, tuple[str, str | None, str | None, int]] = {}
+        # robots.txt bodies read in earlier runs and still fresh (origin -> body), and the ones
+        # read in this run (origin -> (body, status)): see crawler.robots.
+        self.robots = robots or {}
+        self.new_robots: dict[str, tuple[bytes, int]] = {}
         # 0 lifts the window (a test web of archived pages); dated articles older are skipped.
         self.window_start = (
             datetime.now(UTC) - timedelta(days=window_days)

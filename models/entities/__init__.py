@@ -11,6 +11,7 @@ from models.entities.data_version import DataVersion
 from models.entities.editor_action import EditorAction
 from models.entities.fetch_state import FetchState
 from models.entities.login_attempt import LoginAttempt
+from models.entities.robots_txt import RobotsTxt
 from models.entities.seen_url import SeenUrl
 from models.entities.source import Source
 from models.entities.source_run import SourceRun
@@ -29,6 +30,7 @@ __all__ = [
     "EditorAction",
     "FetchState",
     "LoginAttempt",
+    "RobotsTxt",
     "SeenUrl",
     "Source",
     "SourceRun",
