@@ -111,6 +111,7 @@ class RegionMatcher:
     def __init__(self, regions: list[Region]):
         self.regions = regions
         self.index = {r.slug: i for i, r in enumerate(regions)}
+        self.names = [r.name for r in regions]
         patterns: dict[str, list[_Pattern]] = {}
 
         def add(form: str, region: int, ambiguous: bool) -> None:
@@ -150,40 +151,44 @@ class RegionMatcher:
         if not text:
             return []
         cleaned = prepared.cleaned if prepared is not None else clean(fold(text))
-        candidates = []
         # Offsets: the padded text has one space in front, keys a space on either side.
+        hits = self.automaton.find(f" {cleaned} ")
+        if not hits:
+            return []
         values = self.automaton.values
-        for index, start, end in self.automaton.find(f" {cleaned} "):
-            patterns = values[index]
+        candidates = []
+        for index, start, end in hits:
             end -= 2
-            surface = fold_case_kept(text[start:end])
-            for pattern in patterns:
-                if _capitals_match(surface, pattern.form):
-                    candidates.append((start, end, pattern))
+            surface = text[start:end]
+            if not surface.isascii():
+                surface = fold_case_kept(surface)
+            for pattern in values[index]:
+                if surface == pattern.form or _capitals_match(surface, pattern.form):
+                    # Sorted by start, longest first; no two hits share a span (one key each).
+                    candidates.append((start, -end, pattern))
                     break
-        candidates.sort(key=lambda c: (c[0], -(c[1] - c[0])))
+        candidates.sort()
         chosen = []
         reach = -1
+        regions = self.regions
         for start, end, pattern in candidates:
             if start < reach:
                 continue  # overlaps a longer or earlier name ("Bergen op Zoom" over "Bergen")
-            chosen.append((start, end, pattern))
+            end = -end
             reach = end
-        if chosen:
-            chosen = _places_only(text, chosen)
-        accepted = [
-            not p.ambiguous
-            or (
-                _water_cue_before(text, s)
-                if self.regions[p.region].kind == "waterschap"
-                else _cue_before(text, s)
+            if not _is_place(text, start, end):
+                continue
+            ok = not pattern.ambiguous or (
+                _water_cue_before(text, start)
+                if regions[pattern.region].kind == "waterschap"
+                else _cue_before(text, start)
             )
-            for s, _, p in chosen
-        ]
-        changed = True
+            chosen.append((start, end, pattern, ok))
+        accepted = [c[3] for c in chosen]
+        changed = not all(accepted)
         while changed:  # a name in a list of accepted places is a place too
             changed = False
-            for i, (start, end, _) in enumerate(chosen):
+            for i, (start, end, _, _) in enumerate(chosen):
                 if accepted[i]:
                     continue
                 before = (
@@ -196,13 +201,11 @@ class RegionMatcher:
                 )
                 if before or after:
                     accepted[i] = changed = True
-        found = [(p.region, s, e) for (s, e, p), ok in zip(chosen, accepted, strict=True) if ok]
+        found = [(p.region, s, e) for (s, e, p, _), ok in zip(chosen, accepted, strict=True) if ok]
         if self.twin:
             found = self._provinces_named_as_such(text, found)
-        return [
-            (region, Match(self.regions[region].name, field, s, e, text[s:e]))
-            for region, s, e in found
-        ]
+        names = self.names
+        return [(region, Match(names[region], field, s, e, text[s:e])) for region, s, e in found]
 
     def _provinces_named_as_such(
         self, text: str, found: list[tuple[int, int, int]]
@@ -239,22 +242,22 @@ class RegionMatcher:
         return found
 
 
-def _places_only(text: str, chosen: list[tuple[int, int, _Pattern]]) -> list:
-    """The candidates that name a place: not inside a larger hyphenated proper name, not a
-    surname (see _VILLAGE_PREFIX and _CAPITAL_PARTICLE above)."""
-    return [
-        (start, end, pattern)
-        for start, end, pattern in chosen
-        if not (
-            (start > 1 and text[start - 1] in _HYPHENS
-             and _VILLAGE_PREFIX.search(text, max(0, start - 8), start))
-            or (end < len(text) and text[end] in _HYPHENS and _WORK_AFTER.match(text, end))
-            or _surname(text, start)
-        )
-    ]  # fmt: skip
+def _is_place(text: str, start: int, end: int) -> bool:
+    """Whether the name at start..end names a place: not inside a larger hyphenated proper name,
+    not a surname (see _VILLAGE_PREFIX and _CAPITAL_PARTICLE above)."""
+    return not (
+        (start > 1 and text[start - 1] in _HYPHENS
+         and _VILLAGE_PREFIX.search(text, max(0, start - 8), start))
+        or (end < len(text) and text[end] in _HYPHENS and _WORK_AFTER.match(text, end))
+        or _surname(text, start)
+    )  # fmt: skip
 
 
 _PARTICLES = frozenset("van vanden vander de der den ter ten 't het".split())
+# The end of a _PERSON_PARTICLE match: one or two particles, each a whole word.
+_FIRST_PARTICLES = frozenset("van de der den ter ten".split())
+_SECOND_PARTICLES = frozenset("de der den 't".split())
+_TITLES = ("heer", "mevrouw", "meneer", "mevr", "dhr", "mr", "dr", "drs", "ir", "ing", "prof")
 
 
 def _surname(text: str, start: int) -> bool:
@@ -263,10 +266,40 @@ def _surname(text: str, start: int) -> bool:
     if word not in _PARTICLES:
         return False
     before = text[max(0, start - 60) : start]
-    particle = _CAPITAL_PARTICLE.search(before)
-    if particle:
-        return not _SENTENCE_START.search(before, 0, particle.start())
-    return bool(_PERSON_PARTICLE.search(before))
+    if "Van" in before or "Ter" in before or "Ten" in before:  # else _CAPITAL_PARTICLE fails
+        particle = _CAPITAL_PARTICLE.search(before)
+        if particle:
+            return not _SENTENCE_START.search(before, 0, particle.start())
+    return _person_particle(before)
+
+
+def _person_particle(before: str) -> bool:
+    """_PERSON_PARTICLE.search(before), with the regex run only when the words before the name
+    can match it: a match ends in one or two particles (whole words) after a word ending in an
+    initial's or a title's full stop, in a title, or a capitalised first name."""
+    if not before[-1:].isspace():
+        return False
+    words = before.rsplit(None, 3)
+    if len(words) >= 2 and words[-1] in _FIRST_PARTICLES and _may_end_person(words[-2]):
+        return bool(_PERSON_PARTICLE.search(before))
+    if (
+        len(words) >= 3
+        and words[-1] in _SECOND_PARTICLES
+        and words[-2] in _FIRST_PARTICLES
+        and _may_end_person(words[-3])
+    ):
+        return bool(_PERSON_PARTICLE.search(before))
+    return False
+
+
+def _may_end_person(word: str) -> bool:
+    """Whether a _PERSON_PARTICLE match can have its person part end with this word."""
+    return (
+        word.endswith(".")
+        or "A" <= word[0] <= "Z"
+        or not word.isascii()
+        or word.lower().endswith(_TITLES)
+    )
 
 
 def _capitals_match(surface: str, form: str) -> bool:
@@ -287,5 +320,19 @@ def _water_cue_before(text: str, start: int) -> bool:
     return bool(_WATER_CUE.search(text[max(0, start - 80) : start]))
 
 
+# The last words of _CUE_BEFORE's expressions (a match ends in one of them, any case, then spaces).
+_CUE_LAST_WORDS = (
+    "in", "uit", "te", "naar", "bij", "rond", "nabij", "vanuit", "richting", "tussen", "gemeente",
+    "provincie", "waterschap", "regio", "stad", "dorp", "kern", "van",
+)  # fmt: skip
+
+
 def _cue_before(text: str, start: int) -> bool:
-    return bool(_CUE_BEFORE.search(text[max(0, start - 40) : start]))
+    before = text[max(0, start - 40) : start]
+    tail = before.rstrip()
+    if len(tail) == len(before):
+        return False  # no space before the name: the expression cannot end here
+    last = tail[-10:]  # the longest last word, "waterschap"
+    if last.isascii() and not last.lower().endswith(_CUE_LAST_WORDS):
+        return False  # the regex cannot match: not run
+    return bool(_CUE_BEFORE.search(before))

@@ -59,18 +59,24 @@ def clean(folded: str) -> str:
 
 class Field:
     """One field of an article (title or text) prepared once for both matchers: folded, its
-    cleaned copy, and that copy split at single spaces (empty parts between non-word characters);
-    the non-empty parts are the word tokens."""
+    cleaned copy, and that copy split at single spaces (parts: the word tokens, with an empty
+    part for each further space between two of them); words: the tokens alone, on demand."""
 
-    __slots__ = ("text", "folded", "cleaned", "parts", "words")
+    __slots__ = ("text", "folded", "cleaned", "parts", "_words")
 
     def __init__(self, text: str, folded: str | None = None):
         self.text = text
         self.folded = fold(text) if folded is None else folded
         self.cleaned = clean(self.folded)
         self.parts = self.cleaned.split(" ")
-        # filter() keeps the parts' string objects: no second split, no new strings.
-        self.words = list(filter(None, self.parts))
+        self._words: list[str] | None = None
+
+    @property
+    def words(self) -> list[str]:
+        if self._words is None:
+            # filter() keeps the parts' string objects: no second split, no new strings.
+            self._words = list(filter(None, self.parts))
+        return self._words
 
 
 def fold_case_kept(text: str) -> str:
@@ -107,7 +113,8 @@ class Stemmer:
         self.__init__(state["_limit"])
 
     def joined(self, words: list[str]) -> str:
-        """The stems joined by single spaces, with a space at either end."""
+        """The stems joined by single spaces, with a space at either end (an empty word stays
+        empty: joined parts keep their offsets in the text, words aside)."""
         try:  # a long run meets few new words: one C-level pass over the cache
             return " " + " ".join(map(self._cache.__getitem__, words)) + " "
         except KeyError:

@@ -5,21 +5,20 @@ the Dutch Snowball stemmer. One Aho-Corasick automaton over the joined stems fin
 every theme in a single pass. A term may sit inside a compound: at its head ("warmtenet" in
 "warmtenetbeheerder") when the rest is a word of its own, or at its tail ("stadswarmtenet") when
 the term is long enough to be a word by itself; short terms, acronyms and terms marked whole_word
-must be whole tokens.
+must be whole tokens. Scoring rules: tagging/theme_rules.py.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from bisect import bisect_right
-from dataclasses import dataclass
-from itertools import accumulate, compress
+from dataclasses import dataclass, field
+from itertools import compress
 
 from models.taxonomy import Taxonomy, TermOptions
 from tagging.automaton import Automaton
 from tagging.model import Match, ThemeTag
-from tagging.text import TOKEN, Field, Stemmer, clean, fold
+from tagging.text import TOKEN, Field, Stemmer, fold
+from tagging.theme_rules import LONG_TEXT, drop_passing, long_text, suppress, threshold_factor
 
 # What may follow a stem inside a token without making it another word.
 INFLECTIONS = frozenset(
@@ -29,15 +28,7 @@ MIN_HEAD = 5  # a term this long may start a compound ("energie|transitie")
 MIN_TAIL = 6  # a term this long may end a compound ("stads|warmtenet")
 MIN_REST = 3  # what follows a compound head must be at least this long to be a word
 KINDS = ("term", "context", "negative")
-PASSING_MIN_SENTENCES = 4  # articles this long can mention a theme in passing
-_SENTENCE_END = re.compile(r"[.!?:](?=\s)|\n")
-_SENTENCE_ENDS = (". ", "! ", "? ", ": ", "\n")
-LONG_TEXT = 1200  # characters; longer texts need more evidence (_threshold_factor, _long_text)
-LEAD = 600  # characters: the lead paragraph of a news article
-LEADER_FACTOR = 1.5  # a paragraph's subject: two terms, or one decisive term and a repeat
-LONG_RELATIVE = 0.5  # long texts: share of the main theme a side theme needs without a paragraph
-MIN_PARAGRAPHS = 2  # fewer (a text without line breaks): no paragraph is a side subject
-HEADING = 80  # characters: a shorter line without a full stop is a heading of what follows
+_FIELDS = ("title", "text")
 
 
 @dataclass(frozen=True)
@@ -53,6 +44,15 @@ class Entry:
     first_len: int
     last_len: int
     words: int
+    # The kind as flags, read in the scoring loops (not part of equality).
+    is_term: bool = field(init=False, compare=False, repr=False)
+    is_context: bool = field(init=False, compare=False, repr=False)
+    negative: bool = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "is_term", self.kind == "term")
+        object.__setattr__(self, "is_context", self.kind == "context")
+        object.__setattr__(self, "negative", self.kind == "negative")
 
 
 def _fits_by_case(entries: list[Entry]) -> tuple[tuple[Entry, ...], ...]:
@@ -82,6 +82,21 @@ def _is_acronym(term: str) -> bool:
     return any(sum(c.isupper() for c in word) >= 2 for word in term.split())
 
 
+def _key_value(key: str, entries: list[Entry]) -> tuple:
+    """What the automaton keeps per key: (padded, spaces, fits, checked). padded: stored between
+    spaces (whole words only); spaces: spaces inside the key (tokens - 1); fits: the entries per
+    case (_fits_by_case), or for a padded key the one case it can be in (a whole token, nothing
+    after it); checked: some entry is an acronym whose capitals must be checked."""
+    padded = key.startswith(" ")
+    fits = _fits_by_case(entries)
+    return (
+        padded,
+        key.strip(" ").count(" "),
+        fits[3] if padded else fits,
+        any(entry.surface is not None for entry in entries),
+    )
+
+
 class ThemeMatcher:
     """Finds and scores the themes of a taxonomy in a title and a text. Picklable."""
 
@@ -89,6 +104,8 @@ class ThemeMatcher:
         self.stemmer = stemmer or Stemmer()
         self.slugs = [t.slug for t in taxonomy.themes]
         self.thresholds = [t.threshold or taxonomy.threshold for t in taxonomy.themes]
+        self.threshold_by_slug = dict(zip(self.slugs, self.thresholds, strict=True))
+        self.order = {slug: index for index, slug in enumerate(self.slugs)}
         self.title_factor = taxonomy.title_factor
         self.source_prior = taxonomy.source_prior
         self.relative = taxonomy.relative_threshold
@@ -113,7 +130,7 @@ class ThemeMatcher:
             for entry in entries:
                 grouped.setdefault(f" {key} " if entry.whole_word else key, []).append(entry)
         self.automaton = Automaton(
-            (key, (key.startswith(" "), _fits_by_case(entries))) for key, entries in grouped.items()
+            (key, _key_value(key, entries)) for key, entries in grouped.items()
         )
 
     def _entries(self, theme: int, kind: str, term: str, weight: float, options):
@@ -147,43 +164,60 @@ class ThemeMatcher:
         rank = 0 if field == "title" else 1
         return [
             (entry, Match(entry.term, field, start, -neg_end, text[start:-neg_end]))
-            for _, start, neg_end, _, entry in self._hits(prepared or Field(text), rank)
+            for _, start, neg_end, _, entry in self._hits(prepared or Field(text), rank, [])
         ]
 
-    def _hits(self, prepared: Field, rank: int) -> list[tuple]:
-        """find() as plain tuples (rank, start, -end, sequence, entry): rank 0 is the title,
-        1 the text. Tuples sort in C by field, start and longest first, and Match objects are
-        made only for the few hits that end up explaining a tag."""
-        words = prepared.words
-        if not words:
-            return []
-        text, folded = prepared.text, prepared.folded
-        joined = self.stemmer.joined(words)
-        spans: _Spans | list = []  # token offsets, made on the first match only
-        found: list[tuple] = []
-        counted = counted_to = 0
+    def _hits(self, prepared: Field, rank: int, found: list[tuple]) -> list[tuple]:
+        """find() as plain tuples (rank, start, -end, sequence, entry), appended to found (the
+        sequence numbers go on from its length): rank 0 is the title, 1 the text. Tuples sort
+        in C by field, start and longest first, and Match objects are made only for the few
+        hits that end up explaining a tag."""
+        parts, folded = prepared.parts, prepared.folded
+        part_of: list[int] | None = None
+        if _loose_gaps(folded):
+            # A phrase may span a gap of several characters ("warmte - net"): its stems are
+            # joined by single spaces, and each token's part found through part_of.
+            words = prepared.words
+            if not words:
+                return found
+            joined = self.stemmer.joined(words)
+            part_of = list(compress(range(len(parts)), parts))
+        else:
+            # The stems of the parts: the token at a position is the part with as many spaces
+            # before it, and a phrase matches only across a one-character gap.
+            joined = self.stemmer.joined(parts)
+        matches = self.automaton.find(joined)
+        if not matches:
+            return found
+        text = prepared.text
         values = self.automaton.values
-        for index, start, end in self.automaton.find(joined):
-            padded, fits_by_case = values[index]
-            if padded:
+        append = found.append
+        counted = counted_to = 0
+        at_part = at = 0  # the offset in the text of the part at_part, summed on hit by hit
+        for index, start, end in matches:
+            padded, spaces, fits, checked = values[index]
+            if padded:  # a whole token: nothing before or after it in the token
                 start += 1
                 end -= 1
-            head = joined[start - 1] == " "
-            tail = joined[end] == " "
-            if head:
                 first_at = start
+                inflected = True
             else:
-                first_at = joined.rfind(" ", 0, start) + 1
-                if start - first_at < MIN_REST:
-                    continue  # a compound's first part is a word too: not "in|formatie"
-            rest = "" if tail else joined[end : joined.index(" ", end)]
-            inflected = tail or rest in INFLECTIONS
-            fits = fits_by_case[head + 2 * inflected + 4 * (len(rest) >= MIN_REST)]
-            if not fits:
-                continue
-            if not spans:
-                spans = _Spans(prepared.cleaned, prepared.parts)
-                parts, ends, part_of = spans.parts, spans.ends, spans.index
+                head = joined[start - 1] == " "
+                if head:
+                    first_at = start
+                else:
+                    first_at = joined.rfind(" ", 0, start) + 1
+                    if start - first_at < MIN_REST:
+                        continue  # a compound's first part is a word too: not "in|formatie"
+                if joined[end] == " ":
+                    inflected = True
+                    fits = fits[head + 2]
+                else:
+                    rest = joined[end : joined.index(" ", end)]
+                    inflected = rest in INFLECTIONS
+                    fits = fits[head + 2 * inflected + 4 * (len(rest) >= MIN_REST)]
+                if not fits:
+                    continue
             # Token index = spaces before the position, minus the leading one; counted on from
             # the previous hit (hits come in order of their end, nearly always of their start).
             if start >= counted_to:
@@ -192,27 +226,35 @@ class ThemeMatcher:
                 counted = joined.count(" ", 0, start)
             counted_to = start
             first = counted - 1
-            final = first + joined.count(" ", start, end)
-            if first != final and not _only_spaces(folded, spans, first, final):
-                continue
-            # spans[first] and spans[final], inlined (the hottest lines of a dense text).
-            part = part_of[first]
-            begin = ends[part] + part - len(parts[part]) + (start - first_at)
-            if final != first:
-                part = part_of[final]
+            part = first if part_of is None else part_of[first]
+            if part >= at_part:
+                at += sum(map(len, parts[at_part:part])) + part - at_part
+            else:
+                at = sum(map(len, parts[:part])) + part
+            at_part = part
+            begin = at + start - first_at
+            if spaces:
+                final = first + spaces
+                if part_of is not None:
+                    final = part_of[final]
+                final_at = _final_start(folded, parts, at, part, final)
+                if final_at < 0:
+                    continue
+                part = final
                 first_at = joined.rfind(" ", 0, end) + 1
-            final_end = ends[part] + part
+            else:
+                final_at = at
+            final_end = final_at + len(parts[part])
             # A whole final token shows with its inflection ("warmtenetten"), a compound head
             # only up to the term ("energietransitie|programma").
-            stop = (
-                final_end
-                if inflected
-                else min(final_end - len(parts[part]) + (end - first_at), final_end)
-            )
-            for entry in fits:
-                if entry.surface is not None and not _same_caps(text[begin:stop], entry.surface):
-                    continue
-                found.append((rank, begin, -stop, len(found), entry))
+            stop = final_end if inflected else min(final_at + end - first_at, final_end)
+            if checked:
+                for entry in fits:
+                    if entry.surface is None or _same_caps(text[begin:stop], entry.surface):
+                        append((rank, begin, -stop, len(found), entry))
+            else:
+                for entry in fits:
+                    append((rank, begin, -stop, len(found), entry))
         return found
 
     def score(
@@ -225,185 +267,124 @@ class ThemeMatcher:
         """Themes whose score reaches their threshold, highest score first (prepared: title and
         text already prepared)."""
         prepared_title, prepared_text = prepared or (Field(title), Field(text))
-        hits = self._hits(prepared_title, 0) if title else []
-        offset = len(hits)
-        hits += [
-            (1, start, neg_end, seq + offset, entry)
-            for _, start, neg_end, seq, entry in self._hits(prepared_text, 1)
-        ]
+        hits = self._hits(prepared_title, 0, []) if title else []
+        self._hits(prepared_text, 1, hits)
         if not hits:
             return []
-        hits = _longest_across_themes(hits)
-        by_theme: dict[int, list[tuple]] = {}
-        for hit in hits:
-            by_theme.setdefault(hit[4].theme, []).append(hit)
-        factor = _threshold_factor(len(text))
+        hits.sort()
+        by_theme = _longest_across_themes(hits)
+        factor = threshold_factor(len(text))
         hinted = set(source_themes)
+        slugs = self.slugs
         tags = []
         evidence: dict[int, list[tuple]] = {}
         title_factor = self.title_factor
         fields = (title, text)
         for theme, items in by_theme.items():
             # Most themes have a context word or two: skip them before the finer work.
-            bound = hinted_prior = self.source_prior if self.slugs[theme] in hinted else 0.0
+            bound = hinted_prior = self.source_prior if slugs[theme] in hinted else 0.0
             has_term = False
             for hit in items:
                 entry = hit[4]
                 bound += entry.weight
-                has_term = has_term or entry.kind == "term"
+                has_term = has_term or entry.is_term
             needed = self.thresholds[theme] * factor
             if not has_term or hinted_prior + (bound - hinted_prior) * title_factor < needed:
                 continue
-            kept = _suppress(items)
-            if not any(hit[4].kind == "term" for hit in kept):
-                continue
+            kept = suppress(items)
             score = hinted_prior
-            per_term: dict[str, list[tuple]] = {}
+            per_term: dict[str, list[int]] = {}  # term -> [weight, occurrences, in title]
             for hit in kept:
-                per_term.setdefault(hit[4].term, []).append(hit)
-            for occurrences in per_term.values():
-                weight = occurrences[0][4].weight
-                best = title_factor if any(h[0] == 0 for h in occurrences) else 1.0
-                score += weight * best + weight * 0.25 * min(len(occurrences) - 1, 4)
+                entry = hit[4]
+                counts = per_term.get(entry.term)
+                if counts is None:
+                    per_term[entry.term] = [entry.weight, 1, hit[0] == 0]
+                else:
+                    counts[1] += 1
+                    if hit[0] == 0:
+                        counts[2] = True
+            if not any(hit[4].is_term for hit in kept):
+                continue
+            for weight, occurrences, in_title in per_term.values():
+                best = title_factor if in_title else 1.0
+                score += weight * best + weight * 0.25 * min(occurrences - 1, 4)
             if score >= needed:
                 evidence[theme] = kept
                 matches = [
                     Match(e.term, _FIELDS[r], st, -ne, fields[r][st:-ne])
-                    for r, st, ne, _, e in sorted(kept)
+                    for r, st, ne, _, e in kept
                 ]
-                tags.append(ThemeTag(self.slugs[theme], round(score, 3), matches))
-        tags.sort(key=lambda t: (-t.score, self.slugs.index(t.slug)))
-        if len(tags) > 1 and len(text) > LONG_TEXT:
-            return self._long_text(tags, text, evidence)
+                tags.append(ThemeTag(slugs[theme], round(score, 3), matches))
+        if len(tags) > 1:
+            order = self.order
+            tags.sort(key=lambda t: (-t.score, order[t.slug]))
+            if len(text) > LONG_TEXT:
+                return long_text(tags, text, evidence, self.threshold_by_slug, self.relative)
         if tags:
             floor = tags[0].score * self.relative
             tags = [t for t in tags if t.score >= floor]
-        if tags:
-            tags = _drop_passing(tags, text)
+            tags = drop_passing(tags, text)
         return tags
 
-    def _long_text(
-        self, tags: list[ThemeTag], text: str, evidence: dict[int, list[tuple]]
-    ) -> list[ThemeTag]:
-        """Several themes in a long article. The main theme's score grows with length, so a
-        share of it no longer tells a side subject from a passing one; the paragraphs do. A
-        side theme stays when it is the subject of a paragraph of its own (_paragraph_leaders),
-        or else when it reaches half the main theme's score and is named in the title or the
-        lead. A theme named in passing, in paragraphs about something else, goes."""
-        floor = tags[0].score * max(self.relative, LONG_RELATIVE)
-        leaders: set[str] | None = None
 
-        def leads_a_paragraph(tag: ThemeTag) -> bool:
-            nonlocal leaders
-            if tag.score < self.thresholds[self.slugs.index(tag.slug)] * LEADER_FACTOR:
-                return False  # cannot reach it in one paragraph either
-            if leaders is None:  # only when a theme needs it: most articles never ask
-                bounds = _paragraph_ends(text)
-                leaders = (
-                    self._paragraph_leaders(evidence, bounds)
-                    if len(bounds) >= MIN_PARAGRAPHS
-                    else set()
-                )
-            return tag.slug in leaders
-
-        tags = [t for t in tags if t.score >= floor or leads_a_paragraph(t)]
-        tags = _drop_passing(tags, text)
-        return [
-            tag
-            for rank, tag in enumerate(tags)
-            if rank == 0
-            or any(m.field == "title" or m.start < LEAD for m in tag.matches)
-            or leads_a_paragraph(tag)
-        ]
-
-    def _paragraph_leaders(self, evidence: dict[int, list[tuple]], bounds: list[int]) -> set[str]:
-        """Themes that are the subject of a paragraph (bounds: paragraph end offsets): scored
-        on that paragraph alone they reach LEADER_FACTOR times their threshold and no other
-        theme scores more there. Reporters give a side subject a paragraph of its own."""
-        scores: list[dict[int, float]] = [{} for _ in bounds]
-        for theme, hits in evidence.items():
-            seen: dict[tuple[int, str], int] = {}
-            for hit in hits:
-                if hit[0]:
-                    entry = hit[4]
-                    index = bisect_right(bounds, hit[1])
-                    key = (index, entry.term)
-                    repeats = seen.get(key)
-                    if repeats is None:
-                        seen[key] = 0
-                        gained = entry.weight
-                    elif repeats < 4:
-                        seen[key] = repeats + 1
-                        gained = entry.weight * 0.25
-                    else:
-                        continue
-                    paragraph = scores[index]
-                    paragraph[theme] = paragraph.get(theme, 0.0) + gained
-        leaders = set()
-        for paragraph in scores:
-            if not paragraph:
-                continue
-            best = max(paragraph.values())
-            for theme, value in paragraph.items():
-                if value >= best and value >= self.thresholds[theme] * LEADER_FACTOR:
-                    leaders.add(self.slugs[theme])
-        return leaders
+def _longest_across_themes(hits: list[tuple]) -> dict[int, list[tuple]]:
+    """The sorted hits by theme, without a hit lying inside a longer hit of another theme:
+    "algemene uitkering" is municipal finance, so its "uitkering" must not count for the social
+    domain."""
+    by_theme: dict[int, list[tuple]] = {}
+    field, start, end, theme = -1, -1, -1, -1
+    for hit in hits:
+        entry = hit[4]
+        if not entry.negative:
+            rank, h_start, h_end = hit[0], hit[1], -hit[2]
+            if rank == field and h_end <= end:
+                if theme != entry.theme and (h_start != start or h_end != end):
+                    continue
+            else:
+                field, start, end, theme = rank, h_start, h_end, entry.theme
+        items = by_theme.get(entry.theme)
+        if items is None:
+            by_theme[entry.theme] = [hit]
+        else:
+            items.append(hit)
+    return by_theme
 
 
-_FIELDS = ("title", "text")
+# Two characters side by side that can both be part of a gap inside a phrase (spaces, hyphens,
+# line breaks, tabs), but for a blank line, found from the rarer one: a hyphen or a line break
+# (one expression each: an alternation would be tried at every character).
+_LOOSE_HYPHEN = re.compile(r"-(?:[ \t\n-]|(?<=[ \t\n]-))")
+_LOOSE_BREAK = re.compile(r"\n(?:[ \t-]|(?<=[ \t-]\n))")
 
 
-def _paragraph_ends(text: str) -> list[int]:
-    """End offsets of the paragraphs (lines) of a text; a heading joins the paragraph below."""
-    ends = []
-    start = 0
-    while start < len(text):
-        end = text.find("\n", start)
-        if end < 0:
-            end = len(text)
-        line = text[start:end].strip()
-        if line and (len(line) >= HEADING or line.endswith((".", "!", "?", '"', "'"))):
-            ends.append(end)
-        start = end + 1
-    if not ends or ends[-1] < len(text):
-        ends.append(len(text))
-    return ends
+def _loose_gaps(folded: str) -> bool:
+    """Whether two tokens may be more than one character apart and still make a phrase ("a - b"):
+    a gap of spaces, hyphens and line breaks (no blank line) several characters long. Also true
+    of some gaps that cannot join (" \n\n"): those only take the slower path."""
+    return (
+        "  " in folded
+        or "\t" in folded
+        or _LOOSE_HYPHEN.search(folded) is not None
+        or _LOOSE_BREAK.search(folded) is not None
+    )
 
 
-def _words(folded: str) -> tuple[list[str], str]:
-    """The word tokens of a folded text ([a-z0-9]+), and the text with every other character
-    blanked (same length), from which _Spans finds token offsets."""
-    cleaned = clean(folded)
-    return cleaned.split(), cleaned
-
-
-class _Spans:
-    """Token index -> (start, end) in the text, computed per asked token from C-level sums
-    (cheaper than a regex match object per token when only a few tokens are asked for)."""
-
-    __slots__ = ("parts", "ends", "index")
-
-    def __init__(self, cleaned: str, parts: list[str] | None = None):
-        self.parts = cleaned.split(" ") if parts is None else parts
-        self.ends = list(accumulate(map(len, self.parts)))
-        self.index = list(compress(range(len(self.parts)), self.parts))
-
-    def __getitem__(self, token: int) -> tuple[int, int]:
-        part = self.index[token]
-        end = self.ends[part] + part
-        return end - len(self.parts[part]), end
-
-    def __bool__(self) -> bool:
-        return True
-
-
-def _only_spaces(folded: str, spans, first: int, final: int) -> bool:
-    """True when the tokens of a phrase are separated by spaces or hyphens only."""
-    for index in range(first, final):
-        gap = folded[spans[index][1] : spans[index + 1][0]]
-        if gap.strip(" -\n\t") or "\n\n" in gap:
-            return False
-    return True
+def _final_start(folded: str, parts: list[str], at: int, first: int, final: int) -> int:
+    """The offset of the last token of a phrase over parts first..final (the first at offset
+    at), or -1 when two of its tokens are separated by more than spaces and hyphens."""
+    gap_start = position = at + len(parts[first])
+    for part in range(first + 1, final + 1):
+        position += 1  # the space before the part (an empty part is one more space)
+        token = parts[part]
+        if token:
+            gap = folded[gap_start:position]
+            if gap.strip(" -\n\t") or "\n\n" in gap:
+                return -1
+            if part == final:
+                return position
+            position += len(token)
+            gap_start = position
+    return position
 
 
 def _same_caps(surface: str, expected: str) -> bool:
@@ -411,74 +392,3 @@ def _same_caps(surface: str, expected: str) -> bool:
     if surface == expected:
         return True
     return [c for c in surface if c.isalnum()] == [c for c in expected if c.isalnum()]
-
-
-def _suppress(items: list[tuple]) -> list[tuple]:
-    """Drop hits overlapped by a negative term, inside a longer hit, or repeated."""
-    negatives = [(h[0], h[1], -h[2]) for h in items if h[4].kind == "negative"]
-    kept: list[tuple] = []
-    field, reach = -1, -1  # field and furthest end of the hits kept so far
-    for hit in sorted(items):
-        rank, start, end, entry = hit[0], hit[1], -hit[2], hit[4]
-        if entry.kind == "negative":
-            continue
-        if negatives and any(f == rank and s < end and start < e for f, s, e in negatives):
-            continue
-        if field == rank and end <= reach:
-            continue  # inside a longer (or the same) hit
-        kept.append(hit)
-        reach = max(end, reach) if field == rank else end
-        field = rank
-    if any(h[4].kind == "term" for h in kept):
-        return kept
-    return [h for h in kept if h[4].kind != "context"]
-
-
-def _drop_passing(tags: list[ThemeTag], text: str) -> list[ThemeTag]:
-    """Drop themes mentioned in passing: absent from the title, named in one sentence only of an
-    article of several sentences ("... the new town hall gets solar panels and better insulation"
-    in a council round-up)."""
-    sentences = -1
-    kept = []
-    for tag in tags:
-        if any(m.field == "title" for m in tag.matches):
-            kept.append(tag)
-            continue
-        if sentences < 0:
-            sentences = 1 + sum(map(text.count, _SENTENCE_ENDS))
-            if sentences < PASSING_MIN_SENTENCES:
-                return tags  # a short item: every sentence is the story
-        starts = [m.start for m in tag.matches]
-        if _SENTENCE_END.search(text, min(starts), max(starts)):
-            kept.append(tag)  # named in more than one sentence
-    return kept
-
-
-def _longest_across_themes(hits: list[tuple]) -> list[tuple]:
-    """Drop a hit lying inside a longer hit of another theme: "algemene uitkering" is
-    municipal finance, so its "uitkering" must not count for the social domain."""
-    if len(hits) < 2:
-        return hits
-    kept = []
-    field, start, end, theme = -1, -1, -1, -1
-    for hit in sorted(hits):
-        rank, h_start, h_end, entry = hit[0], hit[1], -hit[2], hit[4]
-        if entry.kind != "negative":
-            if (
-                rank == field
-                and h_end <= end
-                and theme != entry.theme
-                and (h_start, h_end) != (start, end)
-            ):
-                continue
-            if rank != field or h_end > end:
-                field, start, end, theme = rank, h_start, h_end, entry.theme
-        kept.append(hit)
-    return kept
-
-
-def _threshold_factor(length: int) -> float:
-    """Long articles mention much in passing: ask a little more of them."""
-    if length <= LONG_TEXT:
-        return 1.0
-    return 1.0 + 0.25 * math.log2(length / LONG_TEXT)

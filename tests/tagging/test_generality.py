@@ -7,8 +7,9 @@ import re
 
 import pytest
 
-from tagging.text import TOKEN, fold
-from tagging.themes import _paragraph_ends, _Spans, _words
+from tagging.text import TOKEN, Field
+from tagging.theme_rules import paragraph_ends
+from tagging.themes import _final_start, _loose_gaps
 
 ROUND_UP = (
     "De gemeenteraad van Meppel heeft donderdag een volle agenda afgewerkt. De raad stemde in "
@@ -90,17 +91,57 @@ def test_city_or_province_and_water_boards(tagger, title, text, expected):
 
 
 def test_token_offsets_match_the_regex():
+    """A field's parts are its tokens (TOKEN over the folded text) with an empty part for every
+    further separator: a part starts at the sum of the lengths of the parts before it plus their
+    number, which is how theme matching finds a hit's offsets."""
     rng = random.Random(3)
     alphabet = "ab c,.-  'x9\nÉé€“”"
     for _ in range(3000):
-        folded = fold("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))))
-        words, cleaned = _words(folded)
-        spans = [m.span() for m in TOKEN.finditer(folded)]
-        assert words == [folded[a:b] for a, b in spans]
-        if cleaned is not None and words:
-            offsets = _Spans(cleaned)
-            assert [offsets[i] for i in range(len(words))] == spans
-    assert re.fullmatch(r"[a-z ]*", _words(fold("Één—twee"))[1] or "")
+        field = Field("".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))))
+        spans = [m.span() for m in TOKEN.finditer(field.folded)]
+        assert field.words == [field.folded[a:b] for a, b in spans]
+        starts = [
+            sum(map(len, field.parts[:index])) + index
+            for index, part in enumerate(field.parts)
+            if part
+        ]
+        assert starts == [a for a, _ in spans]
+    assert re.fullmatch(r"[a-z ]*", Field("Één—twee").cleaned)
+
+
+@pytest.mark.parametrize(
+    ("gap", "joins"),
+    [
+        (" ", True),
+        ("-", True),
+        ("\n", True),
+        (" - ", True),
+        ("  ", True),
+        ("-\n", True),
+        (" -\n ", True),
+        (" \u2013 ", True),
+        ("\t", True),
+        (",", False),
+        (", ", False),
+        (". ", False),
+        ("\n\n", False),
+        (" \n\n", False),
+        (" /", False),
+    ],
+)
+def test_a_phrase_joins_across_spaces_hyphens_and_one_line_break(gap, joins):
+    text = f"Het warmte{gap}net groeit."
+    field = Field(text)
+    final = field.parts.index("net")
+    at = text.index("warmte")
+    found = _final_start(field.folded, field.parts, at, field.parts.index("warmte"), final)
+    assert found == (text.index("net") if joins else -1)
+    # A gap of several characters that joins makes theme matching take the path that joins
+    # the tokens' stems by single spaces; one character never needs it (a tab always takes it).
+    if joins and len(gap) > 1:
+        assert _loose_gaps(field.folded)
+    if len(gap) == 1 and gap != "\t":
+        assert not _loose_gaps(field.folded)
 
 
 def test_in_a_long_article_a_theme_after_the_lead_is_a_side_subject(tagger):
@@ -149,7 +190,7 @@ def test_a_heading_belongs_to_the_paragraph_below_it():
     text = (
         "Eerste alinea van het bericht.\n\nBewoners praten mee\nTweede alinea.\n\nMeer informatie"
     )
-    ends = _paragraph_ends(text)
+    ends = paragraph_ends(text)
     assert [text[a:b].strip() for a, b in zip([0, *ends], ends, strict=False)] == [
         "Eerste alinea van het bericht.",
         "Bewoners praten mee\nTweede alinea.",
