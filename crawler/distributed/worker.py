@@ -77,7 +77,10 @@ def distributed_scrapy_settings(settings, keys: RunKeys) -> dict:
             "DUPEFILTER_CLASS": "crawler.distributed.scheduler.RunDupeFilter",
             "REDIS_URL": settings.redis_url,
             "EXTENSIONS": {"crawler.distributed.extension.RunExtension": 0},
-            "SPIDER_MIDDLEWARES": {"crawler.distributed.spider.OriginMiddleware": 990},
+            "SPIDER_MIDDLEWARES": {
+                **values["SPIDER_MIDDLEWARES"],
+                "crawler.distributed.spider.OriginMiddleware": 990,
+            },
             "DOWNLOADER_MIDDLEWARES": {
                 **values["DOWNLOADER_MIDDLEWARES"],
                 # Last before the download: redirects and retries pass it again.
