@@ -38,6 +38,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, TSVECTOR
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 # PostgreSQL's dutch.stop: the dutch configuration drops these words from documents, so a query
@@ -185,29 +186,35 @@ def matches_by_index(session: Session):
 
     The planner prices `vector @@ query` as one cheap operator call, but each test detoasts a
     vector (~1.5 KB): a scan "filtering" 200,000 narrow rows reads 300 MB. It then prefers a seq
-    scan over the GIN bitmap for common words. SET LOCAL lasts until the statement's transaction
-    ends; the setting is restored right after the block.
+    scan over the GIN bitmap for common words. The settings are the connection's (SET, not SET
+    LOCAL: the portal reads without a transaction, see portal.app) and are reset when the block
+    ends, this one's and in_date_order's; a reset that fails leaves them to the transaction's
+    rollback, which undoes a SET made inside it.
     """
     if session.get_bind().dialect.name != "postgresql":
         yield
         return
-    session.execute(text("SET LOCAL enable_seqscan = off"))
+    session.execute(text("SET enable_seqscan = off"))
     try:
         yield
     finally:
-        session.execute(text("SET LOCAL enable_seqscan = on"))
+        try:
+            session.execute(text("RESET enable_seqscan; RESET enable_bitmapscan"))
+        except DBAPIError:
+            if not session.in_transaction():
+                raise
 
 
 def in_date_order(session: Session, on: bool) -> None:
-    """PostgreSQL: inside a window of the newest articles, test each row's vector in date order
-    (on) rather than read the GIN index (off, the default).
+    """PostgreSQL, inside matches_by_index: in a window of the newest articles, test each row's
+    vector in date order (on) rather than read the GIN index (off, the default).
 
     The GIN posting lists of a common word hold ~100,000 row ids (70-120 ms to read) before the
     window narrows them; testing the newest 4,000 rows' vectors costs 13-20 ms, as they are
     stored inline (a row under 2 KB is never TOASTed, whatever toast_tuple_target says).
     """
     if session.get_bind().dialect.name == "postgresql":
-        session.execute(text(f"SET LOCAL enable_bitmapscan = {'off' if on else 'on'}"))
+        session.execute(text(f"SET enable_bitmapscan = {'off' if on else 'on'}"))
 
 
 def match_estimate(session: Session, terms: Sequence[Term]) -> tuple[int, int] | None:
@@ -220,11 +227,27 @@ def match_estimate(session: Session, terms: Sequence[Term]) -> tuple[int, int] |
         text("EXPLAIN SELECT 1 FROM article_search WHERE vector @@ to_tsquery('simple', :q)"),
         {"q": pg_tsquery(terms)},
     ).scalar()
-    total = session.scalar(text("SELECT reltuples FROM pg_class WHERE relname = 'article_search'"))
+    total = _article_count(session)
     found = re.search(r"rows=(\d+)", plan or "")
     if not found or total is None or total < 0:
         return None
     return int(found.group(1)), int(total)
+
+
+_reltuples: dict[str, tuple[float, float | None]] = {}
+
+
+def _article_count(session: Session) -> float | None:
+    """The planner's count of `article_search` rows (it moves with ANALYZE): read once a minute
+    per database, a round trip less per search."""
+    key = str(session.get_bind().url)
+    hit = _reltuples.get(key)
+    if hit is None or time.monotonic() - hit[0] > 60:
+        total = session.scalar(
+            text("SELECT reltuples FROM pg_class WHERE relname = 'article_search'")
+        )
+        hit = _reltuples[key] = (time.monotonic(), total)
+    return hit[1]
 
 
 COMMON_SHARE = 0.25  # a word in this share of articles: its postings are read, not tested

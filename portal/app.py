@@ -40,7 +40,16 @@ def create_app(settings: Settings) -> FastAPI:
         _tune_reads(engine)
     app.state.settings = settings
     app.state.engine = engine
+    # Editors' actions and login attempts write: sessions with transactions.
     app.state.sessions = session_factory(engine)
+    # Pages, feeds and the API only read. On PostgreSQL they read without a transaction: its
+    # BEGIN and ROLLBACK were two of a list page's three round trips to the database, each a
+    # wait for the database's turn on a busy machine.
+    app.state.read_sessions = (
+        session_factory(engine.execution_options(isolation_level="AUTOCOMMIT"))
+        if engine.dialect.name == "postgresql"
+        else app.state.sessions
+    )
     templates = Jinja2Templates(directory=str(HERE / "templates"))
     filters.register(templates.env)
     # Templates change with a deploy, not while serving: no stat() per template and include.

@@ -38,9 +38,7 @@ def newest_matches(session: Session, f, filtered: Callable, need: int,
     with search.matches_by_index(session):
         if _dense(session, f, need):
             search.in_date_order(session, True)
-            found = _run(session, f, filtered(session, f, dense=True), need, with_rank)
-            search.in_date_order(session, False)
-            return found
+            return _run(session, f, filtered(session, f, dense=True), need, with_rank)
         windows = Windows(session, f)
         for number, bound in enumerate(windows):
             # The newest window is scanned in date order: a rare word finds little there and
@@ -50,7 +48,6 @@ def newest_matches(session: Session, f, filtered: Callable, need: int,
             if len(found) >= need or bound is None:
                 break
             windows.found(len(found), need - 1)
-        search.in_date_order(session, False)
     return found
 
 

@@ -24,6 +24,13 @@ PAGE_SIZE = 30
 
 
 def session(request: Request):
+    """A session for reading (pages, feeds, API): no transaction on PostgreSQL."""
+    with request.app.state.read_sessions() as s:
+        yield s
+
+
+def editor_session(request: Request):
+    """A session for editors' actions: they write, in transactions."""
     with request.app.state.sessions() as s:
         yield s
 

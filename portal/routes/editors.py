@@ -13,7 +13,7 @@ from models.db import insert_for
 from models.entities import Article, ArticleTheme, EditorAction, ThemeCorrection
 from models.health import source_status
 from portal import auth
-from portal.routes.common import facets, session
+from portal.routes.common import editor_session, facets
 
 router = APIRouter(prefix="/redactie", include_in_schema=False)
 ArticleId = Path(ge=1, le=2**31 - 1)
@@ -36,7 +36,7 @@ def _client(request: Request) -> str:
 
 
 @router.get("/inloggen")
-def login_form(request: Request, db: Session = Depends(session)):
+def login_form(request: Request, db: Session = Depends(editor_session)):
     configured = bool(request.app.state.settings.editor_password_hash)
     return _page(request, "login.html", {"error": None, "configured": configured}, db)
 
@@ -46,7 +46,7 @@ def login(request: Request,
           username: Annotated[str, Form(max_length=200)] = "",
           password: Annotated[str, Form(max_length=1000)] = "",
           csrf: Annotated[str, Form(max_length=200)] = "",
-          db: Session = Depends(session)):  # fmt: skip
+          db: Session = Depends(editor_session)):  # fmt: skip
     auth.check_csrf(request, csrf)
     settings = request.app.state.settings
     limiter: auth.LoginLimiter = request.app.state.login_limiter
@@ -77,7 +77,7 @@ def logout(request: Request, csrf: Annotated[str, Form(max_length=200)] = ""):
 
 
 @router.get("")
-def dashboard(request: Request, db: Session = Depends(session)):
+def dashboard(request: Request, db: Session = Depends(editor_session)):
     editor = auth.require_editor(request)
     actions = list(db.scalars(select(EditorAction).order_by(EditorAction.id.desc()).limit(30)))
     titles = {
@@ -100,7 +100,9 @@ def _article(db: Session, article_id: int) -> Article:
 
 
 @router.get("/artikelen/{article_id}")
-def edit_article(request: Request, article_id: int = ArticleId, db: Session = Depends(session)):
+def edit_article(
+    request: Request, article_id: int = ArticleId, db: Session = Depends(editor_session)
+):
     auth.require_editor(request)
     article = _article(db, article_id)
     corrections = list(
@@ -114,7 +116,7 @@ def edit_article(request: Request, article_id: int = ArticleId, db: Session = De
 
 @router.post("/artikelen/{article_id}/themas")
 async def correct_themes(request: Request, article_id: int = ArticleId,
-                         db: Session = Depends(session)):  # fmt: skip
+                         db: Session = Depends(editor_session)):  # fmt: skip
     editor = auth.require_editor(request)
     form = await request.form()
     auth.check_csrf(request, str(form.get("csrf") or ""))
@@ -165,7 +167,7 @@ async def correct_themes(request: Request, article_id: int = ArticleId,
 def hide_article(request: Request, article_id: int = ArticleId,
                  hidden: Annotated[str, Form(pattern=r"^[01]$")] = "1",
                  csrf: Annotated[str, Form(max_length=200)] = "",
-                 db: Session = Depends(session)):  # fmt: skip
+                 db: Session = Depends(editor_session)):  # fmt: skip
     editor = auth.require_editor(request)
     auth.check_csrf(request, csrf)
     article = _article(db, article_id)
