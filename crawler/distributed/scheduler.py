@@ -94,6 +94,13 @@ class RunScheduler(Scheduler):
                 self.server.hdel(self.queue.state.keys.leases, lease)
             return False
         if self.stats:
-            self.stats.inc_value("scheduler/enqueued/redis", spider=self.spider)
+            self.stats.inc_value("scheduler/enqueued/redis")
         self.queue.push(request, lease)
         return True
+
+    def next_request(self):
+        # scrapy-redis's, without the `spider` argument Scrapy 2.13 warns about on every pop.
+        request = self.queue.pop(self.idle_before_close)
+        if request and self.stats:
+            self.stats.inc_value("scheduler/dequeued/redis")
+        return request
