@@ -201,8 +201,15 @@ class _TagWriter:
         for slug, action in fixed.items():  # an editor's addition keeps it on
             if action == "add" and slug not in themes:
                 themes[slug] = (0.0, "[]", "manual")
+        # A province rolled up from a place in it, or the source's own region, names no match.
         regions = {
-            r.slug: (r.name, r.kind, r.province, encode(r.matches), bool(r.from_source))
+            r.slug: (
+                r.name,
+                r.kind,
+                r.province,
+                encode(r.matches) if r.matches else "[]",
+                bool(r.from_source),
+            )
             for r in tagging.regions
         }
         changed = self.themes.compare(article_id, sort_at, themes, stored[0].get(article_id, {}))

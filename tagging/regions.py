@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import re
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 from pathlib import Path
 
@@ -202,7 +203,7 @@ class RegionMatcher:
                 if before or after:
                     accepted[i] = changed = True
         found = [(p.region, s, e) for (s, e, p, _), ok in zip(chosen, accepted, strict=True) if ok]
-        if self.twin:
+        if not self.twin.keys().isdisjoint([region for region, _, _ in found]):
             found = self._provinces_named_as_such(text, found)
         names = self.names
         return [(region, Match(names[region], field, s, e, text[s:e])) for region, s, e in found]
@@ -240,6 +241,12 @@ class RegionMatcher:
                     found[i] = (twin, start, end)
                     changed = True
         return found
+
+
+@cache
+def default_matcher() -> RegionMatcher:
+    """The packaged register, compiled once per process (it changes only with the code)."""
+    return RegionMatcher(load_regions())
 
 
 def _is_place(text: str, start: int, end: int) -> bool:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from models.taxonomy import Taxonomy
 from tagging.model import Match, RegionTag, Tagging
-from tagging.regions import Region, RegionMatcher, load_regions
+from tagging.regions import Region, RegionMatcher, default_matcher
 from tagging.text import Field, Stemmer, fold
 from tagging.themes import ThemeMatcher
 
@@ -20,11 +20,11 @@ class Tagger:
 
     @classmethod
     def from_taxonomy(cls, taxonomy: Taxonomy, regions: list[Region] | None = None) -> Tagger:
-        """Precompile the taxonomy's terms and the register's names (regions: packaged register)."""
-        stemmer = Stemmer()
+        """Precompile the taxonomy's terms and the register's names (regions: the packaged
+        register, compiled once per process)."""
         return cls(
-            ThemeMatcher(taxonomy, stemmer),
-            RegionMatcher(regions if regions is not None else load_regions()),
+            ThemeMatcher(taxonomy, Stemmer()),
+            RegionMatcher(regions) if regions is not None else default_matcher(),
         )
 
     @property
@@ -51,7 +51,7 @@ class Tagger:
         matcher = self.region_matcher
         tags: dict[str, RegionTag] = {}
         found = matcher.find(title, "title", prepared[0]) + matcher.find(text, "text", prepared[1])
-        if matcher.twin:
+        if not matcher.twin.keys().isdisjoint([index for index, _ in found]):
             found = _settle_twins(matcher, found)
         for index, match in found:
             region = matcher.regions[index]

@@ -118,27 +118,33 @@ class Stemmer:
         try:  # a long run meets few new words: one C-level pass over the cache
             return " " + " ".join(map(self._cache.__getitem__, words)) + " "
         except KeyError:
-            return " " + " ".join(self.stems(words)) + " "
+            self._learn(words)
+            return " " + " ".join(map(self._cache.__getitem__, words)) + " "
 
     def stems(self, words: list[str]) -> list[str]:
-        cache = self._cache
-        stems = list(map(cache.get, words))
-        if None in stems:
-            if len(cache) > self._limit:
-                cache.clear()
-            for index, stem in enumerate(stems):
-                if stem is None:
-                    word = words[index]
-                    stems[index] = cache[word] = self._light_stem(word)
-        return stems
+        self._learn(words)
+        return list(map(self._cache.__getitem__, words))
 
-    def _light_stem(self, word: str) -> str:
-        """The Snowball stem when it only strips an inflection (<= 3 letters: -en, -e, -s,
-        undoubling); derivations stay ("openbaarheid" must not become "open")."""
-        if len(word) <= 3:
-            return word
-        stem = self._stemmer.stemWord(word)
-        return stem if len(word) - len(stem) <= 3 else word
+    def _learn(self, words: list[str]) -> None:
+        """Stem the words the cache lacks, in one call to the stemmer (found with set
+        operations: a text with a few new words costs no Python step per known word)."""
+        cache = self._cache
+        missing = set(words).difference(cache)
+        if not missing:
+            return
+        if len(cache) + len(missing) > self._limit:
+            cache.clear()
+            missing = set(words)
+        new = list(missing)
+        stems = map(_inflection_only, new, self._stemmer.stemWords(new))
+        cache.update(zip(new, stems, strict=True))
 
     def stem(self, word: str) -> str:
         return self.stems([word])[0]
+
+
+def _inflection_only(word: str, stem: str) -> str:
+    """The Snowball stem when it only strips an inflection (<= 3 letters: -en, -e, -s,
+    undoubling); derivations stay ("openbaarheid" must not become "open"), and so do words of
+    three letters or fewer."""
+    return stem if len(word) > 3 and len(word) - len(stem) <= 3 else word

@@ -61,20 +61,25 @@ def _fits_by_case(entries: list[Entry]) -> tuple[tuple[Entry, ...], ...]:
     follows it in the token is nothing or an inflection; long_rest: that is MIN_REST letters or
     more (a word of its own). Whole-word entries and short first words need a head; whole-word
     entries and short last words need an inflection, the others a long rest."""
-    cases = []
-    for case in range(8):
-        head, inflected, long_rest = case & 1, case & 2, case & 4
-        cases.append(
-            tuple(
-                entry
-                for entry in entries
-                if (head or not (entry.whole_word or entry.first_len < MIN_TAIL))
-                and (
-                    inflected or (long_rest and not (entry.whole_word or entry.last_len < MIN_HEAD))
-                )
-            )
-        )
-    return tuple(cases)
+    cases: list[list[Entry]] = [[] for _ in range(8)]
+    for entry in entries:
+        needs_head = entry.whole_word or entry.first_len < MIN_TAIL
+        needs_inflection = entry.whole_word or entry.last_len < MIN_HEAD
+        for case in _CASES[needs_head, needs_inflection]:
+            cases[case].append(entry)
+    return tuple(map(tuple, cases))
+
+
+# The cases (see _fits_by_case) an entry fits in, by whether it needs a head and an inflection.
+_CASES = {
+    (needs_head, needs_inflection): [
+        case
+        for case in range(8)
+        if (case & 1 or not needs_head) and (case & 2 or (case & 4 and not needs_inflection))
+    ]
+    for needs_head in (False, True)
+    for needs_inflection in (False, True)
+}
 
 
 def _is_acronym(term: str) -> bool:
@@ -227,11 +232,12 @@ class ThemeMatcher:
             counted_to = start
             first = counted - 1
             part = first if part_of is None else part_of[first]
-            if part >= at_part:
-                at += sum(map(len, parts[at_part:part])) + part - at_part
-            else:
-                at = sum(map(len, parts[:part])) + part
-            at_part = part
+            if part != at_part:
+                if part > at_part:
+                    at += sum(map(len, parts[at_part:part])) + part - at_part
+                else:
+                    at = sum(map(len, parts[:part])) + part
+                at_part = part
             begin = at + start - first_at
             if spaces:
                 final = first + spaces
