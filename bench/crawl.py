@@ -135,7 +135,8 @@ def _tree_sample(proc: psutil.Process, cpu: dict[int, float]) -> tuple[float, fl
     return rss / 2**20, pss / 2**20
 
 
-def crawl(sources: Path, db_url: str, web: FakeWeb) -> CrawlRun:
+def crawl_env(db_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a benchmark crawl over the local web of real pages."""
     env = dict(os.environ)
     env.update(
         {
@@ -151,8 +152,14 @@ def crawl(sources: Path, db_url: str, web: FakeWeb) -> CrawlRun:
             "HOWARDSHOME_LANGUAGES": "[]",
             "HOWARDSHOME_EXTRACT_WORKERS": "0",
             "PYTHONPATH": str(ROOT),
+            **extra,
         }
     )
+    return env
+
+
+def crawl(sources: Path, db_url: str, web: FakeWeb) -> CrawlRun:
+    env = crawl_env(db_url)
     script = Path(sys.executable).with_name("howardshome")
     command = [str(script)] if script.exists() else [sys.executable, "-m", "cli"]
     before = len(web.requests())

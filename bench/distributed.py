@@ -22,29 +22,14 @@ sys.path.insert(0, str(ROOT))
 
 import redis  # noqa: E402
 
-from bench.crawl import _create_db, _drop_db, run_web, stored_articles  # noqa: E402
+from bench.crawl import _create_db, _drop_db, crawl_env, run_web, stored_articles  # noqa: E402
 from bench.realweb import SITES_PER_COPY, load_pages, sources_yaml  # noqa: E402
 
 REDIS = os.environ.get("HOWARDSHOME_BENCH_REDIS", "redis://127.0.0.1:6379/9")
 
 
 def _env(db_url: str, sources: Path, redis_url: str | None) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "HOWARDSHOME_DATABASE_URL": db_url,
-            "HOWARDSHOME_SOURCES": str(sources),
-            "HOWARDSHOME_THEMES": str(ROOT / "themes.yaml"),
-            "HOWARDSHOME_ALLOW_PRIVATE_ADDRESSES": "true",
-            # Politeness lifted, as in bench/crawl.py: throughput is what is measured.
-            "HOWARDSHOME_DOWNLOAD_DELAY": "0",
-            "HOWARDSHOME_AUTOTHROTTLE": "false",
-            "HOWARDSHOME_CONCURRENT_REQUESTS_PER_DOMAIN": "8",
-            "HOWARDSHOME_WINDOW_DAYS": "40000",
-            "HOWARDSHOME_LANGUAGES": "[]",
-            "PYTHONPATH": str(ROOT),
-        }
-    )
+    env = crawl_env(db_url, HOWARDSHOME_SOURCES=str(sources))
     if redis_url:
         env["HOWARDSHOME_REDIS_URL"] = redis_url
     return env
