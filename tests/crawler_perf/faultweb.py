@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from crawler.worker import CRASH_MARKER, HANG_MARKER
 from fakeweb.render import Article, Site, render_site
 from fakeweb.routes import Web
+from tests.webs import feed_sources_yaml
 from tests.webs.text import body
 
 SITES = ["faulty", "healthy"]
@@ -62,12 +63,4 @@ def build(bases: dict[str, str]) -> Web:
 
 
 def sources_yaml(bases: dict[str, str]) -> str:
-    lines = ["sources:"]
-    for key in SITES:
-        lines += [
-            f"  - id: {key}",
-            f"    name: Testbron {key}",
-            f"    url: {bases[key]}/",
-            f"    feeds: [{bases[key]}/nieuws.rss]",
-        ]
-    return "\n".join(lines) + "\n"
+    return feed_sources_yaml(bases, SITES)

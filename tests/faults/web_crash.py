@@ -11,6 +11,7 @@ from email.utils import format_datetime
 
 from fakeweb.render import Article, Site, render_site
 from fakeweb.routes import Web
+from tests.webs import feed_sources_yaml
 from tests.webs.faults import distinct_body
 
 SITES = ["gemeente", "provincie", "waterschap", "vakblad"]
@@ -58,12 +59,4 @@ TOTAL = len(SITES) * PER_SITE
 
 
 def sources_yaml(bases: dict[str, str]) -> str:
-    lines = ["sources:"]
-    for key in SITES:
-        lines += [
-            f"  - id: {key}",
-            f"    name: Crashtest {key}",
-            f"    url: {bases[key]}/",
-            f"    feeds: [{bases[key]}/nieuws.rss]",
-        ]
-    return "\n".join(lines) + "\n"
+    return feed_sources_yaml(bases, SITES, name="Crashtest")
