@@ -8,13 +8,23 @@ Side by side, in the same rounds over the same texts, a reference: one bare Aho-
 (pyahocorasick, every theme key and region name in one automaton) over the folded title and
 text, counting hits. The ratio tagger/reference shows how much work tagging adds to the least
 a dictionary tagger must do, and stays meaningful when other jobs slow the machine down.
+
+--against DIR: instead, this checkout's tagger against the one of another checkout (for example
+`git worktree add /tmp/hh_old <commit>`), both in this process: DIR's tagging package is copied
+to a temporary directory under the name tagging_other, and the two tag the same articles in
+alternating chunks of 20 (which goes first alternates too). Prints each one's articles per
+CPU-second and the median of the per-chunk CPU ratios, which a busy machine moves least.
 """
 
 from __future__ import annotations
 
 import argparse
 import random
+import re
+import shutil
+import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -61,13 +71,65 @@ def reference_automaton(taxonomy) -> ahocorasick.Automaton:
     return automaton
 
 
+def other_tagging(checkout: Path, into: Path):
+    """The tagging package of another checkout, importable beside this one as tagging_other."""
+    shutil.copytree(checkout / "tagging", into / "tagging_other")
+    for path in (into / "tagging_other").rglob("*.py"):
+        path.write_text(re.sub(r"\btagging\.", "tagging_other.", path.read_text()))
+    sys.path.insert(0, str(into))
+    import tagging_other  # noqa: PLC0415
+
+    return tagging_other
+
+
+def against(checkout: Path, taxonomy, articles: list[tuple[str, str]], rounds: int) -> None:
+    """This tagger and another checkout's, interleaved in chunks of 20 over the same articles."""
+    with tempfile.TemporaryDirectory() as tmp:
+        other = other_tagging(checkout, Path(tmp))
+        taggers = {
+            "this": Tagger.from_taxonomy(taxonomy),
+            "other": other.Tagger.from_taxonomy(taxonomy),
+        }
+        for tagger in taggers.values():
+            for title, text in articles[:300]:  # warm the stem caches
+                tagger.tag(title, text, source_region="gemeente-utrecht")
+        cpu = {"this": 0.0, "other": 0.0}
+        ratios = []
+        for round_number in range(rounds):
+            for number, start in enumerate(range(0, len(articles), 20)):
+                names = ["this", "other"] if (number + round_number) % 2 else ["other", "this"]
+                chunk = {}
+                for name in names:
+                    began = time.process_time()
+                    for title, text in articles[start : start + 20]:
+                        taggers[name].tag(title, text, source_region="gemeente-utrecht")
+                    chunk[name] = time.process_time() - began
+                for name in names:
+                    cpu[name] += chunk[name]
+                if chunk["other"] > 0:
+                    ratios.append(chunk["this"] / chunk["other"])
+    count = len(articles) * rounds
+    print(f"against {checkout}: {len(articles)} articles x {rounds} rounds, chunks of 20")
+    for name, seconds in cpu.items():
+        print(f"{name:<6} cpu {seconds:6.2f} s = {count / seconds:8,.0f} articles/s")
+    print(
+        f"this/other CPU: total {cpu['this'] / cpu['other']:.3f}, "
+        f"median of {len(ratios)} chunks {statistics.median(ratios):.3f}"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--articles", type=int, default=5000)
     parser.add_argument("--size", type=int, default=3000, help="characters of text per article")
     parser.add_argument("--mix", choices=["topic", "dense"], default="topic")
     parser.add_argument("--rounds", type=int, default=5, help="alternations of the two passes")
+    parser.add_argument("--against", type=Path, help="another checkout to compare taggers with")
     args = parser.parse_args()
+    if args.against:
+        articles = make_articles(args.articles, args.size, args.mix)
+        against(args.against, load_taxonomy(ROOT / "themes.yaml"), articles, args.rounds)
+        return
     started = time.perf_counter()
     taxonomy = load_taxonomy(ROOT / "themes.yaml")
     tagger = Tagger.from_taxonomy(taxonomy)

@@ -283,30 +283,39 @@ def _surname(text: str, start: int) -> bool:
 def _person_particle(before: str) -> bool:
     """_PERSON_PARTICLE.search(before), with the regex run only when the words before the name
     can match it: a match ends in one or two particles (whole words) after a word ending in an
-    initial's or a title's full stop, in a title, or a capitalised first name."""
+    initial's or a title's full stop, in a title, or after a role and a capitalised first name."""
     if not before[-1:].isspace():
         return False
-    words = before.rsplit(None, 3)
-    if len(words) >= 2 and words[-1] in _FIRST_PARTICLES and _may_end_person(words[-2]):
+    words = before.rsplit(None, 4)
+    if len(words) >= 2 and words[-1] in _FIRST_PARTICLES and _may_end_person(words, -2):
         return bool(_PERSON_PARTICLE.search(before))
     if (
         len(words) >= 3
         and words[-1] in _SECOND_PARTICLES
         and words[-2] in _FIRST_PARTICLES
-        and _may_end_person(words[-3])
+        and _may_end_person(words, -3)
     ):
         return bool(_PERSON_PARTICLE.search(before))
     return False
 
 
-def _may_end_person(word: str) -> bool:
-    """Whether a _PERSON_PARTICLE match can have its person part end with this word."""
-    return (
-        word.endswith(".")
-        or "A" <= word[0] <= "Z"
-        or not word.isascii()
-        or word.lower().endswith(_TITLES)
-    )
+_ROLES = (
+    "wethouder", "burgemeester", "gedeputeerde", "dijkgraaf", "heemraad", "minister",
+    "staatssecretaris", "commissaris", "directeur", "voorzitter", "woordvoerder", "raadslid",
+    "bestuurder", "secretaris",
+)  # fmt: skip
+
+
+def _may_end_person(words: list[str], at: int) -> bool:
+    """Whether a _PERSON_PARTICLE match can have its person part end with words[at] (words: the
+    last words before the name, the first of them holding all the text before)."""
+    word = words[at]
+    if word.endswith(".") or not word.isascii() or word.lower().endswith(_TITLES):
+        return True
+    if "A" <= word[0] <= "Z" and len(words) + at > 0:  # a first name, after a role
+        role = words[at - 1]
+        return not role.isascii() or role.lower().endswith(_ROLES)
+    return False
 
 
 def _capitals_match(surface: str, form: str) -> bool:

@@ -232,11 +232,11 @@ class ThemeMatcher:
             counted_to = start
             first = counted - 1
             part = first if part_of is None else part_of[first]
-            if part != at_part:
+            if part != at_part:  # (a join of the parts between is the quickest sum of lengths)
                 if part > at_part:
-                    at += sum(map(len, parts[at_part:part])) + part - at_part
+                    at += len("".join(parts[at_part:part])) + part - at_part
                 else:
-                    at = sum(map(len, parts[:part])) + part
+                    at = len("".join(parts[:part])) + part
                 at_part = part
             begin = at + start - first_at
             if spaces:
