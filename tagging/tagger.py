@@ -53,14 +53,16 @@ class Tagger:
         found = matcher.find(title, "title", prepared[0]) + matcher.find(text, "text", prepared[1])
         if not matcher.twin.keys().isdisjoint([index for index, _ in found]):
             found = _settle_twins(matcher, found)
+        regions = matcher.regions
         for index, match in found:
-            region = matcher.regions[index]
+            region = regions[index]
             tag = tags.get(region.slug)
             if tag is None:
-                tag = tags[region.slug] = RegionTag(
-                    region.slug, region.name, region.kind, region.province, []
+                tags[region.slug] = RegionTag(
+                    region.slug, region.name, region.kind, region.province, [match]
                 )
-            tag.matches.append(match)
+            else:
+                tag.matches.append(match)
         if source_region:
             index = matcher.index.get(source_region)
             if index is not None:

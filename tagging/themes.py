@@ -278,22 +278,17 @@ class ThemeMatcher:
         if not hits:
             return []
         hits.sort()
-        by_theme = _longest_across_themes(hits)
+        hinted = {self.order[slug] for slug in source_themes if slug in self.order}
+        by_theme = _longest_across_themes(hits, hinted, self.source_prior)
         factor = threshold_factor(len(text))
-        hinted = set(source_themes)
         slugs = self.slugs
         tags = []
         evidence: dict[int, list[tuple]] = {}
         title_factor = self.title_factor
         fields = (title, text)
-        for theme, items in by_theme.items():
+        for theme, (items, bound, has_term) in by_theme.items():
             # Most themes have a context word or two: skip them before the finer work.
-            bound = hinted_prior = self.source_prior if slugs[theme] in hinted else 0.0
-            has_term = False
-            for hit in items:
-                entry = hit[4]
-                bound += entry.weight
-                has_term = has_term or entry.is_term
+            hinted_prior = self.source_prior if theme in hinted else 0.0
             needed = self.thresholds[theme] * factor
             if not has_term or hinted_prior + (bound - hinted_prior) * title_factor < needed:
                 continue
@@ -333,11 +328,12 @@ class ThemeMatcher:
         return tags
 
 
-def _longest_across_themes(hits: list[tuple]) -> dict[int, list[tuple]]:
+def _longest_across_themes(hits: list[tuple], hinted: set[int], prior: float) -> dict:
     """The sorted hits by theme, without a hit lying inside a longer hit of another theme:
     "algemene uitkering" is municipal finance, so its "uitkering" must not count for the social
-    domain."""
-    by_theme: dict[int, list[tuple]] = {}
+    domain. Per theme [hits, bound, has_term]: bound the prior (hinted themes) plus the weights
+    of its hits, the most it can score before the title counts; has_term: a hit is a term."""
+    by_theme: dict[int, list] = {}
     field, start, end, theme = -1, -1, -1, -1
     for hit in hits:
         entry = hit[4]
@@ -348,11 +344,15 @@ def _longest_across_themes(hits: list[tuple]) -> dict[int, list[tuple]]:
                     continue
             else:
                 field, start, end, theme = rank, h_start, h_end, entry.theme
-        items = by_theme.get(entry.theme)
-        if items is None:
-            by_theme[entry.theme] = [hit]
+        group = by_theme.get(entry.theme)
+        if group is None:
+            bound = prior if entry.theme in hinted else 0.0
+            by_theme[entry.theme] = [[hit], bound + entry.weight, entry.is_term]
         else:
-            items.append(hit)
+            group[0].append(hit)
+            group[1] += entry.weight
+            if entry.is_term:
+                group[2] = True
     return by_theme
 
 
