@@ -179,6 +179,7 @@ def main() -> None:
     articles = make_articles(args.articles, args.size, "topic")
     count = len(articles)
     print(f"articles: {count} x {args.size} chars (topic), one process, one thread")
+    print("load average at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     for kind in args.db:
         rows = run_backend(kind, taxonomy, edited, tagger, articles)
         tag_cpu = rows[1][2]
@@ -190,6 +191,7 @@ def main() -> None:
                 f" {cpu / tag_cpu:14.2f}" + (f"   {result}" if hasattr(result, "changed") else "")
             )
     print("cpu = this process only; PostgreSQL's server time shows in wall only")
+    print("load average at end: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
 
 
 if __name__ == "__main__":
