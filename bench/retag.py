@@ -1,13 +1,16 @@
 """Retag throughput: `howardshome retag` over a few thousand stored 3 KB articles, per backend.
 
 Run: .venv/bin/python bench/retag.py [--articles 3000] [--size 3000] [--db sqlite postgresql]
+[--repeat N]
 Articles are seeded through models.store (sync_sources, store_articles) with the texts of
 bench/tagging.py, tagged once as a crawl would, with editors' corrections on 2% of them. Then,
 side by side in one run over the same articles: a bare read of them (what any retag must read),
 tagging the texts without a database, and retag (what `howardshome retag` runs) three times:
 with the same taxonomy, with one synonym added, and after every tag row was deleted (every row
-written). The ratios survive a busy machine; CPU is this process only (PostgreSQL's server
-time shows in wall time). PostgreSQL gets a throwaway database on HOWARDSHOME_TEST_PG (default
+written). With --repeat N, tagging alone and retag with the same taxonomy run N times in turn
+and the run with the least CPU of each is shown (other jobs on the machine only add time). The
+ratios survive a busy machine; CPU is this process only (PostgreSQL's server time shows in wall
+time). PostgreSQL gets a throwaway database on HOWARDSHOME_TEST_PG (default
 postgresql://postgres@127.0.0.1:5432/test), dropped afterwards.
 """
 
@@ -138,7 +141,9 @@ def bare_read(factory) -> int:
     return count
 
 
-def run_backend(kind: str, taxonomy, edited, tagger: Tagger, articles) -> list[tuple]:
+def run_backend(
+    kind: str, taxonomy, edited, tagger: Tagger, articles, repeat: int = 1
+) -> list[tuple]:
     """(name, wall, cpu, result) of each pass over one freshly seeded database."""
     with database(kind) as url:
         engine = make_engine(url)
@@ -151,10 +156,20 @@ def run_backend(kind: str, taxonomy, edited, tagger: Tagger, articles) -> list[t
             for title, text in articles:
                 tagger.tag(title, text, source_region="gemeente-utrecht")
 
+        # The two passes compared most are repeated in turn and the least CPU of each kept:
+        # on a busy machine the other jobs only ever add time.
+        best: dict[str, tuple] = {}
+        for _ in range(repeat):
+            for name, run in (
+                ("tagging alone, no database", tag_alone),
+                ("retag, same taxonomy", lambda: retag(factory, taxonomy)),
+            ):
+                result = measure(run)
+                if name not in best or result[1] < best[name][1]:
+                    best[name] = result
         rows = [
             ("bare read of the articles", *measure(lambda: bare_read(factory))),
-            ("tagging alone, no database", *measure(tag_alone)),
-            ("retag, same taxonomy", *measure(lambda: retag(factory, taxonomy))),
+            *((name, *result) for name, result in best.items()),
             ("retag, one synonym added", *measure(lambda: retag(factory, edited))),
         ]
         with transaction(factory) as session:  # every article's tags differ from stored
@@ -170,6 +185,9 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=3000)
     parser.add_argument("--size", type=int, default=3000, help="characters of text per article")
     parser.add_argument("--db", nargs="+", default=["sqlite", "postgresql"])
+    parser.add_argument(
+        "--repeat", type=int, default=1, help="runs of tagging alone and retag (least CPU kept)"
+    )
     args = parser.parse_args()
     taxonomy = load_taxonomy(ROOT / "themes.yaml")
     # An editor's change: one new synonym with a weight (articles naming it change tags).
@@ -181,7 +199,7 @@ def main() -> None:
     print(f"articles: {count} x {args.size} chars (topic), one process, one thread")
     print("load average at start: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     for kind in args.db:
-        rows = run_backend(kind, taxonomy, edited, tagger, articles)
+        rows = run_backend(kind, taxonomy, edited, tagger, articles, args.repeat)
         tag_cpu = rows[1][2]
         print(f"{kind}:")
         print(f"  {'':<28} {'wall/s':>8} {'cpu/s':>8} {'cpu us/article':>15} {'cpu / tagging':>14}")

@@ -27,7 +27,6 @@ INFLECTIONS = frozenset(
 MIN_HEAD = 5  # a term this long may start a compound ("energie|transitie")
 MIN_TAIL = 6  # a term this long may end a compound ("stads|warmtenet")
 MIN_REST = 3  # what follows a compound head must be at least this long to be a word
-KINDS = ("term", "context", "negative")
 _FIELDS = ("title", "text")
 
 
