@@ -240,7 +240,7 @@ _reltuples: dict[str, tuple[float, float | None]] = {}
 def _article_count(session: Session) -> float | None:
     """The planner's count of `article_search` rows (it moves with ANALYZE): read once a minute
     per database, a round trip less per search."""
-    key = str(session.get_bind().url)
+    key = str(session.get_bind().engine.url)
     hit = _reltuples.get(key)
     if hit is None or time.monotonic() - hit[0] > 60:
         total = session.scalar(

@@ -236,7 +236,7 @@ def _load(session: Session, ids: list[int], f: ArticleFilter, full: bool,
 def _page(f: ArticleFilter, rows: list, count: int | None = None) -> ArticlePage:
     articles = rows[: f.limit]
     terms = f.terms()
-    snippets = Snippets(articles, terms) if terms else {}
+    snippets: Snippets | dict[int, Markup] = Snippets(articles, terms) if terms else {}
     return ArticlePage(articles, snippets, len(rows) > f.limit, count=count)
 
 

@@ -119,7 +119,7 @@ class Windows:
             return self.session.scalar(query)
         # Reading the 100,000th newest date walks 100,000 index entries: remembered for a
         # while. A stale bound only makes a window a little larger or smaller.
-        key = (str(self.session.get_bind().url), n)
+        key = (str(self.session.get_bind().engine.url), n)
         hit = _bounds.get(key)
         if hit is None or time_now() - hit[0] > BOUND_TTL:
             hit = _bounds[key] = (time_now(), self.session.scalar(query))
