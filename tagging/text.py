@@ -103,7 +103,7 @@ class Stemmer:
 
     def __init__(self, limit: int = 300_000):
         self._stemmer = snowballstemmer.stemmer("dutch_porter")
-        self._cache: dict[str, str] = {}
+        self._cache = _StemCache(self._stemmer.stemWord, limit)
         self._limit = limit
 
     def __getstate__(self) -> dict:
@@ -115,32 +115,30 @@ class Stemmer:
     def joined(self, words: list[str]) -> str:
         """The stems joined by single spaces, with a space at either end (an empty word stays
         empty: joined parts keep their offsets in the text, words aside)."""
-        try:  # a long run meets few new words: one C-level pass over the cache
-            return " " + " ".join(map(self._cache.__getitem__, words)) + " "
-        except KeyError:
-            self._learn(words)
-            return " " + " ".join(map(self._cache.__getitem__, words)) + " "
+        return " " + " ".join(map(self._cache.__getitem__, words)) + " "
 
     def stems(self, words: list[str]) -> list[str]:
-        self._learn(words)
         return list(map(self._cache.__getitem__, words))
 
-    def _learn(self, words: list[str]) -> None:
-        """Stem the words the cache lacks, in one call to the stemmer (found with set
-        operations: a text with a few new words costs no Python step per known word)."""
-        cache = self._cache
-        missing = set(words).difference(cache)
-        if not missing:
-            return
-        if len(cache) + len(missing) > self._limit:
-            cache.clear()
-            missing = set(words)
-        new = list(missing)
-        stems = map(_inflection_only, new, self._stemmer.stemWords(new))
-        cache.update(zip(new, stems, strict=True))
-
     def stem(self, word: str) -> str:
-        return self.stems([word])[0]
+        return self._cache[word]
+
+
+class _StemCache(dict):
+    """Word -> stem. A known word costs one C-level lookup; a new one is stemmed on the spot by
+    __missing__ (no exception, no second pass over the text: real articles nearly always bring
+    a few new words, names and numbers). Emptied when it reaches its limit."""
+
+    def __init__(self, stem_word, limit: int):
+        super().__init__()
+        self.stem_word = stem_word
+        self.limit = limit
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= self.limit:
+            self.clear()
+        stem = self[word] = _inflection_only(word, self.stem_word(word))
+        return stem
 
 
 def _inflection_only(word: str, stem: str) -> str:

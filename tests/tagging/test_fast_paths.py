@@ -89,7 +89,7 @@ def test_stems_joined_per_part_tag_as_stems_joined_per_word(taxonomy, tagger, na
         ([], []),
     ],
 )
-def test_stems_learnt_in_one_call_are_the_inflection_stems(words, stems):
+def test_stems_from_the_cache_are_the_inflection_stems(words, stems):
     stemmer = Stemmer()
     expected = stems if stems is not None else UncachedStemmer().stems(words)
     assert stemmer.stems(words) == expected
