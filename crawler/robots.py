@@ -7,7 +7,7 @@ Two changes to `scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware`:
   None: the first request waiting for a site's robots.txt gets the parser, every other request
   already waiting gets None, which means "no robots.txt", and is let through. The first
   requests of a site (a worker taking up a site whose robots.txt it has not read, several seeds)
-  ignored its robots.txt. Here each waiter gets its own future.
+  ignored its robots.txt. Here every waiter awaits one shared future holding the parser.
 - A robots.txt read in an earlier run is used again while it is fresh (RFC 9309 2.4: at most
   24 hours, `HOWARDSHOME_ROBOTS_MAX_AGE_HOURS`), so a night with nothing new does not ask every
   site for it again. The spider carries the fresh files it was given (`spider.robots`, origin ->
