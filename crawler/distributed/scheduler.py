@@ -31,16 +31,13 @@ class LeaseQueue(PriorityQueue):
         self.worker = worker
         self.seq = itertools.count(1)
 
-    def push(self, request, lease: str | None = None):
-        """Queue a request; `lease` (the request it derives from) is released in the same step."""
+    def push(self, request, lease: str | None = None, fingerprint: str = "") -> bool:
+        """Queue a request unless `fingerprint` was seen in the run (see state.ENQUEUE); `lease`
+        (the request it derives from) is released in the same step. False when it was seen."""
         request.meta.pop(LEASE, None)
         request_id(request)
-        pipe = self.server.pipeline()
-        pipe.zadd(self.key, {self._encode_request(request): -request.priority})
-        pipe.expire(self.key, self.state.ttl)
-        if lease:
-            pipe.hdel(self.state.keys.leases, lease)
-        pipe.execute()
+        data = self._encode_request(request)
+        return self.state.enqueue(self.key, data, -request.priority, fingerprint, lease or "")
 
     def pop(self, timeout=0):
         taken = self.state.pop(self.worker, next(self.seq))
@@ -85,17 +82,16 @@ class RunScheduler(Scheduler):
         self.spider = spider
 
     def enqueue_request(self, request):
-        # A redirect or retry of a request this worker took: queue it and release the original
-        # lease together, so the request is never lost nor done twice.
+        # The dupefilter's check and the queueing are one step in Redis; a redirect or retry of
+        # a request this worker took also releases the original's lease in it, so a request is
+        # never lost nor done twice, whenever this worker dies.
         lease = request.meta.get(LEASE)
-        if not request.dont_filter and self.df.request_seen(request):
+        fingerprint = "" if request.dont_filter else self.df.request_fingerprint(request)
+        if not self.queue.push(request, lease, fingerprint):
             self.df.log(request, self.spider)
-            if lease:
-                self.server.hdel(self.queue.state.keys.leases, lease)
             return False
         if self.stats:
             self.stats.inc_value("scheduler/enqueued/redis")
-        self.queue.push(request, lease)
         return True
 
     def next_request(self):

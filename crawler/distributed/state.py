@@ -26,6 +26,26 @@ redis.call('EXPIRE', KEYS[2], ARGV[3])
 return {field, item[1]}
 """
 
+# Queue a request unless the run's dupefilter has it (ARGV[1] is its fingerprint, '' for a
+# request that is never filtered), and release the lease it derives from (ARGV[4], a redirect's
+# or retry's original), in one step: a worker killed in between two round trips would leave the
+# fingerprint recorded and the request never queued, and its redone parent would then find it
+# "seen" and drop it for good.
+ENQUEUE = """
+if ARGV[1] ~= '' then
+  local added = redis.call('SADD', KEYS[1], ARGV[1])
+  redis.call('EXPIRE', KEYS[1], ARGV[5])
+  if added == 0 then
+    if ARGV[4] ~= '' then redis.call('HDEL', KEYS[3], ARGV[4]) end
+    return 0
+  end
+end
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
+redis.call('EXPIRE', KEYS[2], ARGV[5])
+if ARGV[4] ~= '' then redis.call('HDEL', KEYS[3], ARGV[4]) end
+return 1
+"""
+
 # Put the leases of workers without a heartbeat for ARGV[1] seconds back in the queue (the
 # dupefilter is not consulted: these requests passed it when first queued).
 REQUEUE = (
@@ -135,6 +155,7 @@ class RunState:
         self.keys = RunKeys(run_id)
         self.ttl = max(int(ttl), 60)
         self._pop = server.register_script(POP)
+        self._enqueue = server.register_script(ENQUEUE)
         self._requeue = server.register_script(REQUEUE)
         self._heartbeat = server.register_script(HEARTBEAT)
         self._claim = server.register_script(CLAIM)
@@ -151,6 +172,16 @@ class RunState:
         if not found:
             return None
         return found[0].decode(), found[1]
+
+    def enqueue(self, queue: str, data: bytes, score: float, fingerprint: str, lease: str) -> bool:
+        """Queue `data` unless `fingerprint` was seen in this run ('' : never filtered), and
+        release `lease` ('' : none); False when it was seen."""
+        keys = self.keys
+        queued = self._enqueue(
+            keys=[keys.dupefilter, queue, keys.leases],
+            args=[fingerprint, data, score, lease, self.ttl],
+        )
+        return bool(queued)
 
     def heartbeat(self, worker: str) -> None:
         self._heartbeat(keys=[self.keys.workers, self.keys.meta], args=[worker, self.ttl])

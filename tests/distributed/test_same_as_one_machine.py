@@ -101,7 +101,11 @@ def test_a_killed_worker_changes_nothing(cli, db_url, tmp_path, one_machine, dis
         for key in server.scan_iter(f"{PREFIX}:run:*:leases")
         for field in server.hkeys(key)
     ):
-        assert time.monotonic() < deadline, "the doomed worker never held a lease"
+        assert time.monotonic() < deadline and crawl.proc.poll() is None, (
+            "the doomed worker never held a lease while the run lasted",
+            doomed.output()[-2000:],
+            crawl.output()[-2000:],
+        )
         time.sleep(0.005)
     doomed.kill()
     assert crawl.wait(180) == 0, crawl.output()[-3000:]
