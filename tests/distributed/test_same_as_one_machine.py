@@ -79,8 +79,11 @@ def test_a_killed_worker_changes_nothing(cli, db_url, tmp_path, one_machine, dis
     web = discovery_web
     expected_articles, expected_health, single_requests = one_machine
     sources = _sources(tmp_path, web)
+    # Four requests at a time per worker: neither can take the whole queue of this small web
+    # into its downloader before the other has started (an idle worker looks for work only at
+    # the engine's heartbeat), so both are crawling when one is killed.
     env = _env(db_url, sources, HOWARDSHOME_REDIS_URL=redis_url, HOWARDSHOME_WORKER_TIMEOUT="3",
-               HOWARDSHOME_DOWNLOAD_DELAY="0.05")  # fmt: skip
+               HOWARDSHOME_DOWNLOAD_DELAY="0.05", HOWARDSHOME_CONCURRENT_REQUESTS="4")  # fmt: skip
     assert cli(["db", "upgrade"], env).returncode == 0
     doomed, survivor = (processes(["worker"], env, name) for name in ("doomed", "survivor"))
     doomed.wait_for("waiting for a crawl run")
