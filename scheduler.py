@@ -115,7 +115,7 @@ def _stop(process: subprocess.Popen, grace: float) -> None:
 
 def run_crawl_job(settings: Settings) -> str:
     """Record a scheduled run, crawl in a subprocess, close the record if the crawl could not."""
-    from models import lock, store
+    from models import lock, runs
     from models.entities import CrawlRun
     from models.health import close_run, record_failed_run
 
@@ -129,7 +129,7 @@ def run_crawl_job(settings: Settings) -> str:
         log.error("run %s not started: %s", run_id, choice.error)
         return "failed"
     with transaction(factory) as session:
-        run_id = store.start_run(session, "scheduled")
+        run_id = runs.start_run(session, "scheduled")
         session.get(CrawlRun, run_id).error = choice.error
     if choice.error:
         log.error("run %s: %s", run_id, choice.error)

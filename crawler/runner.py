@@ -18,7 +18,7 @@ from crawler.settings import scrapy_settings
 from crawler.spiders.auto import AutoSpider
 from crawler.urls import url_hash
 from models import lock as crawl_lock
-from models import recrawl, robots, store
+from models import recrawl, robots, runs, store
 from models.db import ensure_schema, make_engine, safe_url, session_factory, transaction
 from models.entities import Article, ArticleTheme, CrawlRun
 from models.errors import CrawlLockedError, DatabaseError
@@ -146,7 +146,7 @@ def prepare_run(engine, catalog, taxonomy, trigger: str, run_id: int | None, loc
             store.sync_sources(session, catalog.sources)
             store.sync_themes(session, taxonomy.themes)
             if run_id is None:
-                run_id = store.start_run(session, trigger)
+                run_id = runs.start_run(session, trigger)
             else:  # keeps the scheduler's note (e.g. the last valid sources.yaml was used)
                 note = session.get(CrawlRun, run_id).error
             state = load_spider_state(session, robots_max_age_hours)
@@ -190,7 +190,7 @@ def finish(factory, outcome: CrawlOutcome, fetch_states: dict, started: datetime
     """
     try:
         with transaction(factory) as session:
-            store.record_source_runs(session, outcome.run_id, outcome.reports)
+            runs.record_source_runs(session, outcome.run_id, outcome.reports)
             for key, (url, etag, modified, status) in fetch_states.items():
                 store.save_fetch_state(session, key, url, etag, modified, status)
             recrawl.save_listing_hashes(session, listing_hashes or {})
@@ -216,7 +216,7 @@ def finish(factory, outcome: CrawlOutcome, fetch_states: dict, started: datetime
                     for r in outcome.failing
                 ],
             }
-            store.finish_run(session, outcome.run_id, outcome.status, stats, errors)
+            runs.finish_run(session, outcome.run_id, outcome.status, stats, errors)
     except SQLAlchemyError as exc:
         outcome.status = "failed"
         outcome.error = outcome.error or f"database write failed: {getattr(exc, 'orig', exc)}"

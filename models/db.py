@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -105,6 +106,14 @@ def ensure_schema(engine: Engine) -> None:
 
 def safe_url(engine: Engine) -> str:
     return engine.url.render_as_string(hide_password=True)
+
+
+CHUNK = 500  # rows per multi-row statement: well within SQLite's 32,766 bound parameters
+
+
+def chunks(rows: Sequence) -> Iterable[Sequence]:
+    """`rows` in slices of CHUNK, one multi-row statement each."""
+    return (rows[i : i + CHUNK] for i in range(0, len(rows), CHUNK))
 
 
 def insert_for(session_or_engine):

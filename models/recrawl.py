@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import case, delete, or_, select
 from sqlalchemy.orm import Session
 
-from models.db import insert_for
+from models.db import chunks, insert_for
 from models.entities import Article, FetchState, SeenUrl
-from models.store import SEEN_RECHECK_DAYS, _chunks
+from models.store import SEEN_RECHECK_DAYS
 
 MAX_ATTEMPTS = 3  # a page whose extraction or download fails is tried in this many runs
 
@@ -29,7 +29,7 @@ def remember_failed(session: Session, failed: Sequence[tuple[str, str, str, str]
     )  # fmt: skip
     insert = insert_for(session)
     attempts = SeenUrl.__table__.c.attempts + 1
-    for chunk in _chunks(rows):
+    for chunk in chunks(rows):
         stmt = insert(SeenUrl).values(chunk)
         session.execute(
             stmt.on_conflict_do_update(
@@ -90,7 +90,7 @@ def save_listing_hashes(session: Session, hashes: dict[str, tuple[str, str]]) ->
         {"url_hash": key, "url": url, "body_hash": body, "fetched_at": now}
         for key, (url, body) in hashes.items()
     ]
-    for chunk in _chunks(rows):
+    for chunk in chunks(rows):
         stmt = insert(FetchState).values(chunk)
         session.execute(
             stmt.on_conflict_do_update(

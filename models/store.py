@@ -10,18 +10,16 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from models import search
-from models.db import insert_for
+from models.db import chunks, insert_for
 from models.entities import (
     Article,
     ArticleRegion,
     ArticleSource,
     ArticleTheme,
-    CrawlRun,
     DataVersion,
     FetchState,
     SeenUrl,
     Source,
-    SourceRun,
     Theme,
     ThemeCorrection,
 )
@@ -52,7 +50,7 @@ def sync_sources(session: Session, sources: Iterable) -> None:
     }
     listed = list(rows)
     updated = ("name", "type", "url", "region", "province", "theme_hints", "enabled", "in_catalog")
-    for chunk in _chunks(list(rows.values())):  # one statement per 500 sources, not per source
+    for chunk in chunks(list(rows.values())):  # one statement per 500 sources, not per source
         stmt = insert(Source).values(chunk)
         session.execute(
             stmt.on_conflict_do_update(
@@ -177,13 +175,6 @@ def _tag_rows(article_id: int, record) -> tuple[list[dict], list[dict]]:
     return themes, regions
 
 
-CHUNK = 500  # rows per multi-row statement: well within SQLite's 32,766 bound parameters
-
-
-def _chunks(rows: Sequence) -> Iterable[Sequence]:
-    return (rows[i : i + CHUNK] for i in range(0, len(rows), CHUNK))
-
-
 def store_articles(session: Session, records: Sequence) -> Counter:
     """Upsert extracted articles; returns new articles per source. Safe to repeat.
 
@@ -216,7 +207,7 @@ def store_articles(session: Session, records: Sequence) -> Counter:
         for record in unique
     ]
     created: dict[str, int] = {}
-    for chunk in _chunks(rows):
+    for chunk in chunks(rows):
         stmt = (
             insert(Article)
             .values(chunk)
@@ -226,7 +217,7 @@ def store_articles(session: Session, records: Sequence) -> Counter:
         created.update((key, article_id) for article_id, key in session.execute(stmt))
     ids = dict(created)
     older = [record.url_hash for record in unique if record.url_hash not in created]
-    for chunk in _chunks(older):
+    for chunk in chunks(older):
         ids.update(
             (key, article_id)
             for article_id, key in session.execute(
@@ -245,9 +236,9 @@ def store_articles(session: Session, records: Sequence) -> Counter:
         record_themes, record_regions = _tag_rows(article_id, record)
         themes += record_themes
         regions += record_regions
-    for chunk in _chunks(themes):
+    for chunk in chunks(themes):
         session.execute(insert(ArticleTheme).values(chunk).on_conflict_do_nothing())
-    for chunk in _chunks(regions):
+    for chunk in chunks(regions):
         session.execute(insert(ArticleRegion).values(chunk).on_conflict_do_nothing())
     _insert_links(
         session,
@@ -274,7 +265,7 @@ def _insert_links(session: Session, links: Sequence[tuple[int, str, str, datetim
             for article_id, source_id, url, seen_at in reversed(links)
         }.values()
     )
-    for chunk in _chunks(rows):
+    for chunk in chunks(rows):
         session.execute(insert_for(session)(ArticleSource).values(chunk).on_conflict_do_nothing())
 
 
@@ -283,7 +274,7 @@ def link_sources(session: Session, links: Sequence) -> list:
     if not links:
         return []
     ids: dict[str, int] = {}
-    for chunk in _chunks(list({link.url_hash for link in links})):
+    for chunk in chunks(list({link.url_hash for link in links})):
         ids.update(
             session.execute(select(Article.url_hash, Article.id).where(Article.url_hash.in_(chunk)))
             .tuples()
@@ -315,7 +306,7 @@ def remember_seen(session: Session, seen: Sequence[tuple[str, str, str]]) -> Non
         }.values()
     )  # fmt: skip
     insert = insert_for(session)
-    for chunk in _chunks(rows):
+    for chunk in chunks(rows):
         stmt = insert(SeenUrl).values(chunk)
         session.execute(
             stmt.on_conflict_do_update(
@@ -365,79 +356,6 @@ def replace_tags(session: Session, article_id: int, record) -> None:
         session.execute(insert(ArticleTheme).values(themes))
     if regions:
         session.execute(insert(ArticleRegion).values(regions))
-
-
-def start_run(session: Session, trigger: str) -> int:
-    run = CrawlRun(trigger=trigger, status="running", stats={}, started_at=datetime.now(UTC))
-    session.add(run)
-    session.flush()
-    return run.id
-
-
-def finish_run(
-    session: Session, run_id: int, status: str, stats: dict, error: str | None = None
-) -> None:
-    run = session.get(CrawlRun, run_id)
-    if run is None:
-        return
-    run.status = status
-    run.finished_at = datetime.now(UTC)
-    run.stats = stats
-    run.error = error
-    run.articles_new = int(stats.get("articles_new", 0))
-    run.sources_failed = len(stats.get("failing_sources", []))
-
-
-def record_source_runs(session: Session, run_id: int | None, reports: Iterable[dict]) -> None:
-    """Write each source's report for this run and update its health counters."""
-    now = datetime.now(UTC)
-    reports = list(reports)
-    ids = [report["source_id"] for report in reports]
-    # Two queries load every source and any report already written, instead of two per source;
-    # `loaded` keeps them in the session's (weak) identity map for the get() and merge() below.
-    loaded: list = []
-    for chunk in _chunks(ids):
-        loaded += session.scalars(select(Source).where(Source.id.in_(chunk)))
-        if run_id is not None:
-            done = select(SourceRun).where(
-                SourceRun.run_id == run_id, SourceRun.source_id.in_(chunk)
-            )
-            loaded += session.scalars(done)
-    written = {(r.run_id, r.source_id) for r in loaded if isinstance(r, SourceRun)}
-    for report in reports:
-        source = session.get(Source, report["source_id"])
-        if source is None:
-            continue
-        failed = report["status"] == "error"
-        source.last_crawl_at = now
-        if report.get("method"):
-            if report["method"] != source.discovery_method or not source.discovered_at:
-                source.discovered_at = now
-            source.discovery_method = report["method"]
-            source.discovery_urls = report.get("discovery_urls", [])
-        source.articles_found = (source.articles_found or 0) + report.get("new_articles", 0)
-        if failed:
-            source.consecutive_failures = (source.consecutive_failures or 0) + 1
-            source.last_error = report["errors"][0]["reason"] if report.get("errors") else "failed"
-            source.last_error_at = now
-        else:
-            source.consecutive_failures = 0
-            source.last_success_at = now
-        if run_id is not None:
-            # A report written before (a continued run) is updated; a new one is just added.
-            keep = session.merge if (run_id, report["source_id"]) in written else session.add
-            keep(
-                SourceRun(
-                    run_id=run_id,
-                    source_id=report["source_id"],
-                    method=report.get("method"),
-                    discovery_urls=report.get("discovery_urls", []),
-                    urls_seen=report.get("urls_seen", 0),
-                    new_articles=report.get("new_articles", 0),
-                    status=report["status"],
-                    errors=report.get("errors", [])[:50],
-                )
-            )
 
 
 def bump_data_version(session: Session) -> None:
