@@ -78,7 +78,8 @@ _REVISION = re.compile(r"^(revision|down_revision)\s*=\s*(.+)$", re.M)
 
 def head_revisions() -> set[str]:
     """The heads of the migration graph, read from the files without importing alembic."""
-    revisions, parents = set(), set()
+    revisions: set[str] = set()
+    parents: set[str] = set()
     for path in (MIGRATIONS / "versions").glob("*.py"):
         for name, value in _REVISION.findall(path.read_text(encoding="utf-8")):
             found = set(re.findall(r"[\"']([^\"']+)[\"']", value))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -164,7 +164,9 @@ def _item_indent(text: str) -> int:
     return len(indents[-1]) if indents else 2
 
 
-def append_to_sources(path: str | Path, entries: list[Mapping[str, Any]], comment: str = "") -> str:
+def append_to_sources(
+    path: str | Path, entries: Sequence[Mapping[str, Any]], comment: str = ""
+) -> str:
     """Append entries to the end of sources.yaml as text, keeping its comments and order.
 
     The result is checked before it is written: the file must still be valid and hold the new

@@ -74,7 +74,7 @@ def _sources(rng: random.Random, count: int, regions: dict) -> list[dict]:
     by_kind: dict[str, list[dict]] = {}
     for row in regions.values():
         by_kind.setdefault(row["kind"], []).append(row)
-    sources = []
+    sources: list[dict] = []
     now = datetime.now(UTC)
     for i in range(count):
         stype = rng.choices([t for t, _ in SOURCE_TYPES], [w for _, w in SOURCE_TYPES])[0]

@@ -147,8 +147,9 @@ class RunExtension:
         self.states_written.update(states)
         self.states_written.update(listings)
 
-    def _new(self, key: str, values: dict, pipe, touched: set) -> dict:
-        """Validators (or listing hashes) not published yet, queued on `pipe`."""
+    def _new(self, key: str, values: dict, pipe, touched: set) -> set[tuple[str, str]]:
+        """Validators (or listing hashes) not published yet, queued on `pipe`; returns their
+        (key, field) pairs."""
         new = {k: v for k, v in values.items() if (key, k) not in self.states_written}
         if new:
             pipe.hset(key, mapping={k: json.dumps(v) for k, v in new.items()})

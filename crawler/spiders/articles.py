@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin
 
 from scrapy.http import Request, Response, TextResponse
@@ -13,10 +14,28 @@ from crawler.failures import describe
 from crawler.items import PageItem, RetryItem, SeenItem, SourceLinkItem
 from crawler.urls import canonical_url, same_site, url_hash
 
+if TYPE_CHECKING:
+    from crawler.report import SourceReport
+    from models.catalog import Source
+
 
 class ArticleRequests:
     """The article half of AutoSpider (a mixin over its run state: reports, sources,
     known_hashes, seen_hashes, aliases, known_links, requested, window_start, max_articles)."""
+
+    # Set by AutoSpider (max_articles: its property); declared here for type checkers.
+    reports: dict[str, SourceReport]
+    sources: dict[str, Source]
+    known_hashes: set[str]
+    seen_hashes: set[str]
+    aliases: dict[str, str]
+    known_links: set[tuple[str, str]]
+    requested: dict[str, str]
+    window_start: datetime
+    if TYPE_CHECKING:
+
+        @property
+        def max_articles(self) -> int: ...
 
     def _link(self, key: str, source_id: str, url: str):
         if (key, source_id) not in self.known_links:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from scrapy.http import Request, Response
 
 from crawler.discovery.autodetect import Discovery
@@ -10,10 +12,24 @@ from crawler.discovery.listings import news_links
 from crawler.discovery.sitemaps import sitemap_urls_from_robots
 from crawler.failures import describe
 
+if TYPE_CHECKING:
+    from crawler.discovery.listings import LinkFilter
+    from crawler.report import SourceReport
+    from models.catalog import Source
+
 
 class Autodiscovery:
     """The autodiscovery half of AutoSpider (a mixin: it reads through the spider's `_read` and
     records in its `reports`, `sources`, `filters` and `discovering`)."""
+
+    # Set by AutoSpider.__init__; declared for type checkers.
+    reports: dict[str, SourceReport]
+    sources: dict[str, Source]
+    filters: dict[str, LinkFilter]
+    discovering: set[str]
+    if TYPE_CHECKING:
+
+        def _read(self, kind: str, url: str, source_id: str, **meta) -> Request: ...
 
     def _first_discovery(self, source_id: str) -> bool:
         """Claim the autodiscovery of a source for this run; False when it was claimed before."""
