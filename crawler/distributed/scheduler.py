@@ -50,21 +50,9 @@ class LeaseQueue(PriorityQueue):
 
 
 class RunDupeFilter(RFPDupeFilter):
-    """The run's duplicate filter: expires with the run, and is never cleared by a worker that
-    closes (scrapy-redis deletes it on close, which would empty it under the other workers)."""
-
-    ttl = 3600
-
-    @classmethod
-    def from_spider(cls, spider):
-        dupefilter = super().from_spider(spider)
-        dupefilter.ttl = spider.run_state.ttl
-        return dupefilter
-
-    def request_seen(self, request):
-        pipe = self.server.pipeline()
-        pipe.sadd(self.key, self.request_fingerprint(request)).expire(self.key, self.ttl)
-        return pipe.execute()[0] == 0
+    """The run's duplicate filter: its fingerprints and log. The check itself is part of queueing
+    (state.ENQUEUE, which also renews the set's TTL so it expires with the run). Never cleared by
+    a worker that closes (scrapy-redis deletes it on close, under the other workers)."""
 
     def close(self, reason=""):
         pass

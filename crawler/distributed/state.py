@@ -32,17 +32,14 @@ return {field, item[1]}
 # fingerprint recorded and the request never queued, and its redone parent would then find it
 # "seen" and drop it for good.
 ENQUEUE = """
+if ARGV[4] ~= '' then redis.call('HDEL', KEYS[3], ARGV[4]) end
 if ARGV[1] ~= '' then
   local added = redis.call('SADD', KEYS[1], ARGV[1])
   redis.call('EXPIRE', KEYS[1], ARGV[5])
-  if added == 0 then
-    if ARGV[4] ~= '' then redis.call('HDEL', KEYS[3], ARGV[4]) end
-    return 0
-  end
+  if added == 0 then return 0 end
 end
 redis.call('ZADD', KEYS[2], ARGV[3], ARGV[2])
 redis.call('EXPIRE', KEYS[2], ARGV[5])
-if ARGV[4] ~= '' then redis.call('HDEL', KEYS[3], ARGV[4]) end
 return 1
 """
 
