@@ -76,6 +76,13 @@ def cmd_db(args, settings: Settings) -> int:
 
 
 def cmd_crawl(args, settings: Settings) -> int:
+    from crawler import forkserver
+
+    with forkserver.running():  # first: it warms up while the crawler starts
+        return _crawl(args, settings)
+
+
+def _crawl(args, settings: Settings) -> int:
     from crawler.runner import run_crawl
 
     try:
@@ -105,9 +112,12 @@ def cmd_worker(args, settings: Settings) -> int:
     if not settings.redis_url:
         raise ConfigError([_problem("HOWARDSHOME_REDIS_URL", "not set: a worker takes its "
                                     "requests from a distributed crawl's Redis")])  # fmt: skip
-    from crawler.distributed.worker import run_worker
+    from crawler import forkserver
 
-    return run_worker(settings, forever=args.forever, run_id=args.run)
+    with forkserver.running():
+        from crawler.distributed.worker import run_worker
+
+        return run_worker(settings, forever=args.forever, run_id=args.run)
 
 
 def _record_failed_run(settings: Settings, args, error: str) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-import multiprocessing
 import pickle
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from pebble import ProcessExpired, ProcessPool
 from scrapy.exceptions import DropItem
 
+from crawler import forkserver
 from crawler.items import ArticleRecord, PageItem, RetryItem
 from crawler.urls import canonical_url, url_hash
 from crawler.worker import init_worker, process_page, trim_heap
@@ -79,17 +79,13 @@ class ExtractPipeline:
     def _start_pool(self) -> ProcessPool:
         # Started at the first page, not at start-up: a crawl that finds nothing new (the usual
         # second run of a night) never pays for the workers.
-        # Workers come from a small fork server that has imported only what they need: a
-        # worker forked from the crawler itself would copy its memory page by page as the
-        # garbage collector touches every object it inherited.
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["crawler.worker", "trafilatura"])
+        # Workers come from the fork server of crawler.forkserver (started, and warm, early).
         self.pool = ProcessPool(
             max_workers=self.settings.worker_count(),
             max_tasks=TASKS_PER_WORKER,
             initializer=init_worker,
             initargs=(pickle.dumps(self.tagger),),
-            context=context,
+            context=forkserver.context(),
         )
         return self.pool
 
