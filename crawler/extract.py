@@ -58,34 +58,34 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(folded.encode("utf-8")).hexdigest()[:32]
 
 
+# Bit b of every byte value, as a translation table: bytes.translate(table).count(1) counts the
+# bytes of a column that have bit b set, in C.
+_BIT_TABLES = [bytes((value >> b) & 1 for value in range(256)) for b in range(8)]
+
+
 def simhash(text: str) -> int:
     """64-bit SimHash over word 3-shingles, as a signed integer (fits a BIGINT).
 
-    A bit is set when more than half of the shingle hashes have it. The per-bit counts are kept
-    bit-sliced (counter j holds bit j of all 64 counts), so adding a hash costs a few integer
-    operations instead of a loop over 64 bits: about ten times faster in pure Python.
+    A bit is set when more than half of the shingle hashes (blake2b, 8 bytes, big-endian) have
+    it. The hashes are laid end to end in one bytes object; each of the 64 bit counts is then a
+    translate and a count over one column of it, in C (twice as fast as counting in Python).
     """
     words = _WORD.findall(text.lower())
     if len(words) < 3:
         words = words + [""] * (3 - len(words))
-    counters: list[int] = []
     blake2b = hashlib.blake2b
-    for i in range(len(words) - 2):
-        carry = int.from_bytes(blake2b(" ".join(words[i : i + 3]).encode(), digest_size=8).digest())
-        for j, counter in enumerate(counters):
-            counters[j] = counter ^ carry
-            carry &= counter
-            if not carry:
-                break
-        else:
-            if carry:
-                counters.append(carry)
+    digests = b"".join(
+        blake2b(f"{a} {b} {c}".encode(), digest_size=8).digest()
+        for a, b, c in zip(words, words[1:], words[2:], strict=False)
+    )
     shingles = len(words) - 2
     value = 0
-    for bit in range(64):
-        count = sum(((counter >> bit) & 1) << j for j, counter in enumerate(counters))
-        if 2 * count > shingles:
-            value |= 1 << bit
+    for byte in range(8):
+        column = digests[byte::8]
+        shift = (7 - byte) * 8  # big-endian: the first byte holds the highest bits
+        for bit, table in enumerate(_BIT_TABLES):
+            if 2 * column.translate(table).count(1) > shingles:
+                value |= 1 << (shift + bit)
     return value - (1 << 64) if value >= 1 << 63 else value
 
 
