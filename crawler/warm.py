@@ -7,16 +7,22 @@ CPU) within its first few hundred pages, and every extraction worker is a fresh 
 once, before the workers are forked, each worker starts with it built, and `gc.freeze()` keeps the
 workers' collector from walking (and so copying) what they inherit. Extraction results do not
 change: the same parser is used, only earlier.
+
+It also lowers the server's priority (`NICENESS`), and so its workers': extraction is throughput,
+while the crawler's reactor and the database feed it and must not wait behind it. A crawl with
+nothing new then barely notices the server warming up beside it before it is stopped unused.
 """
 
 from __future__ import annotations
 
 import gc
 import logging
+import os
 
 from crawler.extract import extract
 
 log = logging.getLogger(__name__)
+NICENESS = 10  # added to the crawler's; inherited by every worker forked from the server
 
 # A string no locale reads: dateparser tries (and so builds) every one of them.
 _SWEEP = "zzqx 12 qqzx 1999"
@@ -47,4 +53,12 @@ def warm_up() -> None:
     gc.freeze()
 
 
+def lower_priority() -> None:
+    try:
+        os.nice(NICENESS)
+    except OSError as exc:  # not allowed here: the workers run at the crawler's priority
+        log.warning("extraction workers keep the crawler's priority: %s", exc)
+
+
+lower_priority()
 warm_up()
