@@ -25,7 +25,6 @@ from models.errors import CrawlLockedError, DatabaseError
 from models.health import close_run
 from models.logs import quiet_scrapy_logs
 from models.settings import Settings
-from tagging import Tagger
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +100,7 @@ def _crawl(settings, engine, catalog, taxonomy, only, trigger, dry_run, run_id, 
         sources=selected,
         window_days=settings.window_days,
         app_settings=settings,
-        tagger=Tagger.from_taxonomy(taxonomy),
+        taxonomy=taxonomy,
         session_factory=factory,
         dry_run=dry_run,
         **state,

@@ -19,7 +19,6 @@ from crawler.settings import scrapy_settings
 from models.db import ensure_schema, make_engine, session_factory, transaction
 from models.logs import quiet_scrapy_logs
 from models.robots import save_robots
-from tagging import Tagger
 
 POLL = 1.0  # seconds between looks for a run to join
 
@@ -120,7 +119,7 @@ def crawl_run(settings, server, run_id: int) -> int:
         sources=catalog["sources"],
         window_days=settings.window_days,
         app_settings=settings,
-        tagger=Tagger.from_taxonomy(catalog["taxonomy"]),
+        taxonomy=catalog["taxonomy"],
         session_factory=factory,
         dry_run=False,
         run_state=state,

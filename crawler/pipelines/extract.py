@@ -70,21 +70,23 @@ class ExtractPipeline:
     def open_spider(self, spider=None):
         spider = spider or self.crawler.spider
         self.settings = spider.app_settings
-        self.tagger = spider.tagger
-        # Everything alive now (modules, the catalog, the sets of known URLs, the tagger) lives
+        self.taxonomy = spider.taxonomy  # the tagger is built for the workers, if any start
+        # Everything alive now (modules, the catalog, the sets of known URLs, the taxonomy) lives
         # as long as the crawl: moved out of the collector's sight, the periodic full collection
         # below scans only what the crawl made since (it took a quarter of the reactor thread).
         gc.freeze()
 
     def _start_pool(self) -> ProcessPool:
         # Started at the first page, not at start-up: a crawl that finds nothing new (the usual
-        # second run of a night) never pays for the workers.
+        # second run of a night) never pays for the workers, nor for building the tagger.
         # Workers come from the fork server of crawler.forkserver (started, and warm, early).
+        from tagging import Tagger  # here: a crawl with nothing new never imports it
+
         self.pool = ProcessPool(
             max_workers=self.settings.worker_count(),
             max_tasks=TASKS_PER_WORKER,
             initializer=init_worker,
-            initargs=(pickle.dumps(self.tagger),),
+            initargs=(pickle.dumps(Tagger.from_taxonomy(self.taxonomy)),),
             context=forkserver.context(),
         )
         return self.pool
