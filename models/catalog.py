@@ -216,6 +216,16 @@ def _entry_above(text_lines: list[str], index: int, name: str) -> str | None:
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+def _parse(text: str):
+    """The document's node tree (for lines and duplicate keys) and its data, in one parse."""
+    loader = _Loader(text)  # a safe loader: plain data only
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
 def read_located(path: str | Path, name: str) -> tuple[LocatedYaml | None, list[Problem]]:
     """Parse a YAML file leniently: report tabs, syntax errors and duplicate keys as problems.
 
@@ -245,8 +255,7 @@ def read_located(path: str | Path, name: str) -> tuple[LocatedYaml | None, list[
                 )
             )
     try:
-        node = yaml.compose(text, Loader=_Loader)
-        data = yaml.load(text, Loader=_Loader)  # a safe loader: plain data only
+        node, data = _parse(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         at = mark.line + 1 if mark else None
