@@ -60,6 +60,8 @@ def describe(failure) -> str:
         return "connection reset or closed before a complete response"
     if failure.check(IgnoreRequest):
         message = str(value) or "request ignored"
+        if "robots.txt answered" in message:  # crawler.robots: a server error on robots.txt
+            return message
         if "robots.txt" in message:
             return "blocked by robots.txt"
         if "max redirections" in message.lower() or "redirect" in message.lower():

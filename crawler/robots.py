@@ -14,6 +14,10 @@ Two changes to `scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware`:
   body) and the ones fetched in this run (`spider.new_robots`); the runner stores the latter.
   Only answers that say something are kept: 2xx (the rules) and 4xx (no rules: allow all);
   a 5xx or a failed download is asked again next run.
+- A robots.txt that answers with a server error (5xx, after Scrapy's retries) forbids the whole
+  site for this run (RFC 9309 2.3.1.4: "the crawler MUST assume complete disallow"), where
+  Scrapy would read the error page as "no rules" and crawl everything. Each refused request
+  says why, so the source's report names the status.
 """
 
 from __future__ import annotations
@@ -29,6 +33,16 @@ from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
 
 MAX_BODY = 512_000  # RFC 9309 2.5: parsers must read at least 500 KiB
+
+
+class ServerError:
+    """The parser of a robots.txt that answered a server error: nothing is allowed."""
+
+    def __init__(self, status: int):
+        self.status = status
+
+    def allowed(self, url: str, user_agent: str | bytes) -> bool:
+        return False
 
 
 class RobotsTxtMiddleware(ScrapyRobotsTxt):
@@ -56,6 +70,15 @@ class RobotsTxtMiddleware(ScrapyRobotsTxt):
             del self._pending[netloc]
             waiting.set_result(self._parsers.get(netloc))
 
+    def process_request_2(self, rp, request: Request) -> None:
+        if isinstance(rp, ServerError):
+            self._stats.inc_value("robotstxt/forbidden")
+            raise IgnoreRequest(
+                f"robots.txt answered HTTP {rp.status}: a server error there means disallow "
+                "all (RFC 9309), so the site is not crawled this run"
+            )
+        super().process_request_2(rp, request)
+
     async def _fetch(self, origin: str, netloc: str, request: Request):
         """The parser of the site's robots.txt (None: no rules), as Scrapy reads it."""
         robots = Request(
@@ -74,14 +97,16 @@ class RobotsTxtMiddleware(ScrapyRobotsTxt):
             return None
         self._stats.inc_value("robotstxt/response_count")
         self._stats.inc_value(f"robotstxt/response_status_count/{response.status}")
+        if response.status >= 500:
+            self._parsers[netloc] = ServerError(response.status)
+            return self._parsers[netloc]
         body = response.body[:MAX_BODY]
         parser = build_from_crawler(self._parserimpl, self.crawler, body)
         self._parsers[netloc] = parser
         await self.crawler.signals.send_catch_log_async(
             signal=signals.robots_parsed, robotparser=parser, request=request
         )
-        if response.status < 500:
-            fetched = getattr(self.crawler.spider, "new_robots", None)
-            if fetched is not None:
-                fetched[origin] = (body, response.status)
+        fetched = getattr(self.crawler.spider, "new_robots", None)
+        if fetched is not None:
+            fetched[origin] = (body, response.status)
         return parser

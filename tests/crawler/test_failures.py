@@ -34,6 +34,12 @@ def _http(status: int, **headers) -> HttpError:
         (ResponseNeverReceived([Failure(net.ConnectionLost())]), "connection reset or closed"),
         (ResponseNeverReceived([Failure(TLS)]), "TLS handshake failed: wrong version number"),
         (exc.IgnoreRequest("Forbidden by robots.txt"), "blocked by robots.txt"),
+        (
+            exc.IgnoreRequest(
+                "robots.txt answered HTTP 503: a server error there means disallow all (RFC 9309)"
+            ),
+            "robots.txt answered HTTP 503: a server error",
+        ),
     ],
 )
 def test_describe_names_the_failure(error, reason):

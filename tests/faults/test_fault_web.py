@@ -76,6 +76,9 @@ def test_fault_web_stores_healthy_sites_and_names_each_fault(cli, db_url, fault_
     # Hostile links in a feed lead nowhere: only http(s) URLs are ever requested.
     hostile = [r["path"] for r in log if r["site"] == "feed-vijandig"]
     assert not any("passwd" in p or "intern" in p or "script" in p for p in hostile), hostile
+    # robots.txt answering a server error forbids the site: nothing else there is asked for.
+    asked = {r["path"] for r in log if r["site"] == "robots-500"}
+    assert asked == {"/robots.txt"}, asked
     # A run that keeps failing counts up, and healthy sources add nothing twice.
     again = cli(["crawl", "--sources", str(sources)], env, timeout=120)
     assert again.returncode == 0, again.stderr[-3000:]

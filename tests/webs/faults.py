@@ -42,6 +42,7 @@ FAULTS = {
     "afgekapt": "truncated",
     "robots-nee": "blocked by robots.txt",
     "onderhoud": "HTTP 503 (Retry-After Wed, 01 Jan 2099 00:00:00 GMT)",
+    "robots-500": "robots.txt answered HTTP 500: a server error there means disallow all",
 }
 
 SITES = HEALTHY + list(FAULTS)
@@ -239,6 +240,10 @@ def build(bases: dict[str, str]) -> Web:
     web["robots-nee"] = {
         "/robots.txt": Route("User-agent: *\nDisallow: /\n", content_type="text/plain"),
         "/nieuws.rss": Route(_feed_of("gezond", bases, ["klimaat"])[1]),
+    }
+    web["robots-500"] = {  # RFC 9309: a server error on robots.txt forbids the whole site
+        "/robots.txt": Route("Interne fout", status=500, content_type="text/plain"),
+        "/nieuws.rss": Route(_feed_of("gezond", bases, ["energie"])[1]),
     }
     web["onderhoud"] = only_feed(
         Route("Onderhoud", status=503, headers={"Retry-After": "Wed, 01 Jan 2099 00:00:00 GMT"})
