@@ -4,7 +4,7 @@ warm before the first page arrives.
 Workers are forked from a small server that has imported only what they need (a worker forked
 from the crawler itself would copy the crawler's memory page by page as its collector touches
 every inherited object). The server also warms up (crawler.warm): about 3 s of CPU that every
-worker would otherwise pay on its own. It runs, as its workers do, at a lower priority.
+worker would otherwise pay on its own.
 Started before the crawler imports Scrapy and opens the database, the warm-up runs on the core
 the crawler's start-up leaves idle; the pool (started at the first new page) then forks its
 workers from a server that is ready. A crawl that finds nothing new stops the server unused

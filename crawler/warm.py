@@ -8,21 +8,19 @@ once, before the workers are forked, each worker starts with it built, and `gc.f
 workers' collector from walking (and so copying) what they inherit. Extraction results do not
 change: the same parser is used, only earlier.
 
-It also lowers the server's priority (`NICENESS`), and so its workers': extraction is throughput,
-while the crawler's reactor and the database feed it and must not wait behind it. A crawl with
-nothing new then barely notices the server warming up beside it before it is stopped unused.
+The server and its workers keep the crawler's priority. A lower one (niceness +10) was tried and
+dropped: under other load, a worker then got a tenth of a core, and the extraction timeout (wall
+time) cut off healthy pages.
 """
 
 from __future__ import annotations
 
 import gc
 import logging
-import os
 
 from crawler.extract import extract
 
 log = logging.getLogger(__name__)
-NICENESS = 10  # added to the crawler's; inherited by every worker forked from the server
 
 # A string no locale reads: dateparser tries (and so builds) every one of them.
 _SWEEP = "zzqx 12 qqzx 1999"
@@ -53,12 +51,4 @@ def warm_up() -> None:
     gc.freeze()
 
 
-def lower_priority() -> None:
-    try:
-        os.nice(NICENESS)
-    except OSError as exc:  # not allowed here: the workers run at the crawler's priority
-        log.warning("extraction workers keep the crawler's priority: %s", exc)
-
-
-lower_priority()
 warm_up()
