@@ -22,7 +22,7 @@ import signal
 from collections.abc import Iterator
 from multiprocessing.context import BaseContext
 
-PRELOAD = ["crawler.warm", "crawler.worker", "trafilatura"]
+PRELOAD = ["crawler.worker", "trafilatura", "crawler.warm"]  # crawler.warm last: it uses the rest
 
 
 def context() -> BaseContext:
