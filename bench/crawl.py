@@ -1,15 +1,18 @@
 """Crawl throughput, memory and quality over a local web of real pages, side by side in one run.
 
-    .venv/bin/python bench/crawl.py            # the full run (about 6 minutes on 2 cores)
+    .venv/bin/python bench/crawl.py              # the full run (about 10 minutes on 2 cores)
     .venv/bin/python bench/crawl.py --no-double  # skip the crawl of the twice-as-large web
+    .venv/bin/python bench/crawl.py --rounds 1   # one round only (about 4 minutes)
 
 Needs ../shared/realweb (or HOWARDSHOME_REALWEB) and PostgreSQL (HOWARDSHOME_BENCH_PG, default
 postgresql://postgres@127.0.0.1:5432/postgres); each crawl gets a fresh database, dropped after.
-Measures, over the same pages: (1) the ceiling, trafilatura alone in one process per core,
-before the crawls and again after them; (2) the trafilatura CLI over the article URLs; (3)
-`howardshome crawl` into PostgreSQL; (4) a second crawl of the unchanged web; (5) the quality of
-what was stored against the gold text and dates; and the peak memory of the crawl's process tree
-on this web and on one twice as large.
+Measures, over the same pages: (1) the ceiling, trafilatura alone in one process per core;
+(2) the trafilatura CLI over the article URLs; (3) `howardshome crawl` into PostgreSQL; (4) a
+second crawl of the unchanged web; (5) the quality of what was stored against the gold text and
+dates; and the peak memory of the crawl's process tree on this web and on one twice as large.
+(1)-(4) run in rounds (ceiling, crawl, second crawl, CLI, then the next round's ceiling), so
+every crawl lies between two ceilings minutes apart; each ratio is taken within its round and
+the median over the rounds reported.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ import multiprocessing
 import os
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -77,6 +81,7 @@ def ceiling(jobs: list[tuple[str, bytes]]) -> tuple[float, float, dict]:
 
 def trafilatura_cli(urls: list[str], work: Path) -> tuple[float, int]:
     """`trafilatura -i urls --parallel 4` with its sleep time at 0; returns (seconds, documents)."""
+    work.mkdir(parents=True, exist_ok=True)
     config = work / "trafilatura.cfg"
     defaults = Path(trafilatura.__file__).with_name("settings.cfg").read_text(encoding="utf-8")
     lines = []
@@ -254,7 +259,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-double", action="store_true", help="skip the twice-as-large web")
     parser.add_argument("--keep", action="store_true", help="keep the databases and work folder")
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument(
+        "--rounds", type=int, default=3,
+        help="rounds of ceiling, crawl, second crawl and CLI, one after another; the ratios are "
+        "taken per round (against the ceilings measured just before and just after each crawl) "
+        "and their median reported, since this machine's speed drifts within a run (default 3)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
+    if args.rounds < 1:
+        parser.error("--rounds must be at least 1")
 
     pages = load_pages()
     work = Path(tempfile.mkdtemp(prefix="hh-bench-crawl-"))
@@ -268,53 +281,63 @@ def main(argv: list[str] | None = None) -> int:
             print(
                 f"web: {len(pages)} real pages on {len(web.sites)} sites (127.0.0.{FIRST_OCTET}+)"
             )
-
             jobs = [(url, page.body) for url, page in urls.items()]
-            ceiling_s, ceiling_cpu, alone = ceiling(jobs)
-            print(f"(1) ceiling: {ceiling_s:.1f} s, {len(jobs) / ceiling_s:.1f} pages/s")
-            cli_s, cli_docs = trafilatura_cli(list(urls), work)
-            print(
-                f"(2) trafilatura CLI: {cli_s:.1f} s, {len(jobs) / cli_s:.1f} pages/s, "
-                f"{cli_docs} documents written"
-            )
-
-            databases.append(_create_db())
-            first = crawl(sources, databases[0], web)
-            if first.returncode != 0:
-                print(first.output)
-                raise SystemExit("the first crawl failed")
-            stored = stored_articles(databases[0])
-            print(
-                f"(3) crawl: {first.seconds:.1f} s, {len(jobs) / first.seconds:.1f} pages/s, "
-                f"{len(stored)} articles stored, peak PSS {first.peak_pss_mb:.0f} MB "
-                f"(RSS sum {first.peak_rss_mb:.0f} MB)"
-            )
-            second = crawl(sources, databases[0], web)
-            print(
-                f"(4) second crawl: {second.seconds:.1f} s, {second.requests} requests, "
-                f"{second.article_requests} article pages"
-            )
-            # The machine's speed drifts between phases of one run (by 10-30% on these shared
-            # cores): the ceiling again after the crawls brackets the crawl in time.
-            ceiling_after_s, ceiling_after_cpu, _ = ceiling(jobs)
-            print(f"(1) ceiling again, after the crawls: {ceiling_after_s:.1f} s")
-        figures.update(
-            ceiling_s=ceiling_s, cli_s=cli_s, cli_docs=cli_docs,
-            ceiling_after_s=ceiling_after_s, ceiling_after_cpu=ceiling_after_cpu,
-            crawl_s=first.seconds, ceiling_cpu=ceiling_cpu, crawl_cpu=first.cpu_seconds,
-            crawl_main_cpu=first.main_cpu_seconds, second_cpu=second.cpu_seconds,
-            crawl_pss_mb=first.peak_pss_mb, crawl_rss_mb=first.peak_rss_mb,
-            crawl_requests=first.requests, crawl_article_requests=first.article_requests,
-            stored=len(stored), second_s=second.seconds, second_requests=second.requests,
-            second_article_requests=second.article_requests,
-        )  # fmt: skip
+            ceilings, rounds, alone, stored = [], [], {}, {}
+            ceilings.append(ceiling(jobs))
+            alone = ceilings[0][2]
+            print(f"(1) ceiling: {ceilings[0][0]:.1f} s, {len(jobs) / ceilings[0][0]:.1f} pages/s")
+            for index in range(args.rounds):
+                databases.append(_create_db())
+                first = crawl(sources, databases[-1], web)
+                if first.returncode != 0:
+                    print(first.output)
+                    raise SystemExit("the first crawl failed")
+                if index == 0:
+                    stored = stored_articles(databases[-1])
+                print(
+                    f"[round {index + 1}] (3) crawl: {first.seconds:.1f} s, "
+                    f"{len(jobs) / first.seconds:.1f} pages/s, peak PSS {first.peak_pss_mb:.0f} MB "
+                    f"(RSS sum {first.peak_rss_mb:.0f} MB)"
+                )
+                second = crawl(sources, databases[-1], web)
+                print(
+                    f"[round {index + 1}] (4) second crawl: {second.seconds:.2f} s, "
+                    f"{second.requests} requests, {second.article_requests} article pages"
+                )
+                if not args.keep:  # a database per round; only the first one's rows are scored
+                    _drop_db(databases.pop())
+                cli_s, cli_docs = trafilatura_cli(list(urls), work / f"cli-{index}")
+                print(
+                    f"[round {index + 1}] (2) trafilatura CLI: {cli_s:.1f} s, "
+                    f"{len(jobs) / cli_s:.1f} pages/s, {cli_docs} documents written"
+                )
+                ceilings.append(ceiling(jobs))
+                print(f"[round {index + 1}] (1) ceiling: {ceilings[-1][0]:.1f} s")
+                rounds.append(
+                    {
+                        "ceiling_before_s": ceilings[index][0],
+                        "ceiling_after_s": ceilings[index + 1][0],
+                        "ceiling_cpu": ceilings[index][1],
+                        "crawl_s": first.seconds, "cli_s": cli_s, "cli_docs": cli_docs,
+                        "crawl_cpu": first.cpu_seconds, "crawl_main_cpu": first.main_cpu_seconds,
+                        "crawl_pss_mb": first.peak_pss_mb, "crawl_rss_mb": first.peak_rss_mb,
+                        "crawl_requests": first.requests,
+                        "crawl_article_requests": first.article_requests,
+                        "second_s": second.seconds, "second_cpu": second.cpu_seconds,
+                        "second_requests": second.requests,
+                        "second_article_requests": second.article_requests,
+                    }
+                )  # fmt: skip
+        figures["rounds"] = rounds
+        figures["stored"] = len(stored)
+        figures.update(summarise(rounds))
         figures.update(quality.score(urls, stored, alone))
         if not args.no_double:
             with run_web(2, work, work / "requests-2x.jsonl") as web2:
                 sources2 = work / "sources-2x.yaml"
                 sources2.write_text(sources_yaml(web2.sites), encoding="utf-8")
                 databases.append(_create_db())
-                double = crawl(sources2, databases[1], web2)
+                double = crawl(sources2, databases[-1], web2)
             figures.update(
                 double_s=double.seconds, double_pss_mb=double.peak_pss_mb,
                 double_rss_mb=double.peak_rss_mb, double_article_requests=double.article_requests,
@@ -326,34 +349,82 @@ def main(argv: list[str] | None = None) -> int:
                 _drop_db(url)
             shutil.rmtree(work, ignore_errors=True)
     print()
+    print(rounds_table(figures["rounds"], figures["pages"]))
+    print()
     print(table(figures))
     if args.json:
         Path(args.json).write_text(json.dumps(figures, indent=2), encoding="utf-8")
     return 0
 
 
+def _ratios(r: dict) -> dict[str, float]:
+    return {
+        "ratio_ceiling_before": r["ceiling_before_s"] / r["crawl_s"],
+        "ratio_ceiling_after": r["ceiling_after_s"] / r["crawl_s"],
+        # the ceiling as the mean of the two that bracket the crawl in time
+        "ratio_ceiling": (r["ceiling_before_s"] + r["ceiling_after_s"]) / 2 / r["crawl_s"],
+        "ratio_cli": r["cli_s"] / r["crawl_s"],
+        "second_share": r["second_s"] / r["crawl_s"],
+    }
+
+
+def summarise(rounds: list[dict]) -> dict:
+    """Medians over the rounds: of every figure, and of every per-round ratio (a ratio of medians
+    would pair a crawl with a ceiling measured minutes away)."""
+    keys = [k for k in rounds[0] if isinstance(rounds[0][k], int | float)]
+    summary: dict = {k: statistics.median(r[k] for r in rounds) for k in keys}
+    summary["crawl_pss_mb"] = max(r["crawl_pss_mb"] for r in rounds)
+    summary["crawl_rss_mb"] = max(r["crawl_rss_mb"] for r in rounds)
+    summary["second_article_requests"] = max(r["second_article_requests"] for r in rounds)
+    for key in _ratios(rounds[0]):
+        summary[key] = statistics.median(_ratios(r)[key] for r in rounds)
+    return summary
+
+
+def rounds_table(rounds: list[dict], pages: int) -> str:
+    lines = [
+        "| round | ceiling before / after | crawl | ratio to the ceiling (mean of both) | CLI "
+        "| ratio to the CLI | second crawl; share | crawler CPU; workers CPU |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for index, r in enumerate(rounds, 1):
+        q = _ratios(r)
+        lines.append(
+            f"| {index} | {r['ceiling_before_s']:.1f} / {r['ceiling_after_s']:.1f} s "
+            f"| {r['crawl_s']:.1f} s ({pages / r['crawl_s']:.1f} p/s) | {q['ratio_ceiling']:.2f} "
+            f"({q['ratio_ceiling_before']:.2f} / {q['ratio_ceiling_after']:.2f}) "
+            f"| {r['cli_s']:.1f} s | {q['ratio_cli']:.2f} "
+            f"| {r['second_s']:.2f} s; {100 * q['second_share']:.1f}% "
+            f"| {r['crawl_main_cpu']:.1f}; {r['crawl_cpu'] - r['crawl_main_cpu']:.1f} s |"
+        )
+    return "\n".join(lines)
+
+
 def table(f: dict) -> str:
-    n, first, ceil, cli = f["pages"], f["crawl_s"], f["ceiling_s"], f["cli_s"]
+    """The medians over the rounds (each ratio is the median of the per-round ratios)."""
+    n, first, ceil, cli = f["pages"], f["crawl_s"], f["ceiling_before_s"], f["cli_s"]
     after = f["ceiling_after_s"]
     rows = [
-        ("real pages; sites", f"{n}", f"{f['sites']} sites on 127.0.0.{FIRST_OCTET}+"),
+        ("real pages; sites; rounds", f"{n}",
+         f"{f['sites']} sites on 127.0.0.{FIRST_OCTET}+; medians of {len(f['rounds'])} rounds"),
         ("(1) ceiling: trafilatura alone, 1 process/core", f"{ceil:.1f} s", f"{n / ceil:.1f} p/s"),
-        ("    the same, again after the crawls", f"{after:.1f} s", f"{n / after:.1f} p/s"),
+        ("    the same, after each round", f"{after:.1f} s", f"{n / after:.1f} p/s"),
         ("(2) trafilatura CLI -i --parallel 4, sleep 0", f"{cli:.1f} s", f"{n / cli:.1f} p/s"),
         ("(3) howardshome crawl into PostgreSQL", f"{first:.1f} s", f"{n / first:.1f} p/s"),
-        ("    stored articles; per second", f"{f['stored']}", f"{f['stored'] / first:.1f}/s"),
-        ("    ratio to the ceiling (target >= 0.8)", f"{ceil / first:.2f}",
-         f"{after / first:.2f} to the ceiling after the crawls"),
-        ("    ratio to the CLI (target >= 1.8)", f"{cli / first:.2f}", ""),
-        ("    CPU s: crawl tree; ceiling (after)", f"{f['crawl_cpu']:.0f}",
-         f"{f['ceiling_cpu']:.0f} ({f['ceiling_after_cpu']:.0f})"),
+        ("    stored articles (round 1); per second", f"{f['stored']}",
+         f"{f['stored'] / first:.1f}/s"),
+        ("    ratio to the ceiling (target >= 0.8)", f"{f['ratio_ceiling']:.2f}",
+         f"{f['ratio_ceiling_before']:.2f} to the ceiling before, "
+         f"{f['ratio_ceiling_after']:.2f} after"),
+        ("    ratio to the CLI (target >= 1.8)", f"{f['ratio_cli']:.2f}", ""),
+        ("    CPU s: crawl tree; ceiling", f"{f['crawl_cpu']:.0f}", f"{f['ceiling_cpu']:.0f}"),
         ("    CPU s: crawler process; workers",
          f"{f['crawl_main_cpu']:.1f}", f"{f['crawl_cpu'] - f['crawl_main_cpu']:.1f}"),
         ("    peak memory, tree: PSS; RSS sum",
          f"{f['crawl_pss_mb']:.0f} MB", f"{f['crawl_rss_mb']:.0f} MB"),
         ("    requests; article pages", f"{f['crawl_requests']}", f"{f['crawl_article_requests']}"),
-        ("(4) second crawl, unchanged web",
-         f"{f['second_s']:.1f} s", f"{100 * f['second_s'] / first:.1f}% of first"),
+        ("(4) second crawl, unchanged web (target < 5%)",
+         f"{f['second_s']:.2f} s", f"{100 * f['second_share']:.1f}% of first (median per round)"),
         ("    requests; article pages again",
          f"{f['second_requests']}", f"{f['second_article_requests']}"),
         ("    CPU s: crawl tree", f"{f['second_cpu']:.1f}", ""),

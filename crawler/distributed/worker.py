@@ -77,7 +77,7 @@ def distributed_scrapy_settings(settings, keys: RunKeys) -> dict:
             "REDIS_URL": settings.redis_url,
             "EXTENSIONS": {"crawler.distributed.extension.RunExtension": 0},
             "SPIDER_MIDDLEWARES": {
-                **values["SPIDER_MIDDLEWARES"],
+                **values.get("SPIDER_MIDDLEWARES", {}),
                 "crawler.distributed.spider.OriginMiddleware": 990,
             },
             "DOWNLOADER_MIDDLEWARES": {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from scrapy import Request
 from scrapy.http import HtmlResponse
+from scrapy.settings import Settings as ScrapySettings
 from scrapy.utils.test import get_crawler
 
 from crawler.metarefresh import MetaRefreshMiddleware
@@ -29,6 +30,6 @@ def test_a_refresh_redirects_and_a_plain_page_stays_undecoded():
 
 
 def test_it_replaces_scrapys_own():
-    middlewares = BASE["DOWNLOADER_MIDDLEWARES"]
-    assert middlewares["scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware"] is None
+    middlewares = ScrapySettings(BASE).getwithbase("DOWNLOADER_MIDDLEWARES")
+    assert "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware" not in middlewares
     assert "crawler.metarefresh.MetaRefreshMiddleware" in middlewares
