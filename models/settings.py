@@ -121,6 +121,12 @@ class Settings(BaseSettings):
     session_https_only: bool = Field(
         False, description="Send the editors' session cookie over HTTPS only (set behind TLS)"
     )
+    metrics_token: str = Field(
+        "",
+        description="When set, GET /metrics answers only requests that send "
+        "'Authorization: Bearer <this token>' (Prometheus: authorization.credentials); "
+        "empty: the figures are public",
+    )
     log_format: str = Field("text", description="'text' for people, 'json' for log collectors")
     log_level: str = Field("INFO", description="Logging level")
 

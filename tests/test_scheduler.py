@@ -172,6 +172,15 @@ def test_scheduled_crawl_runs_once_records_and_refuses_a_manual_overlap(
     )
     assert samples[("howardshome_sources_failing", ())] == 0
 
+    # With a token set, the figures are for whoever holds it.
+    guarded = TestClient(create_app(Settings(database_url=db_url, metrics_token="s3cret-t0ken")))
+    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "Basic s3cret-t0ken"}):
+        refused = guarded.get("/metrics", headers=headers)
+        assert refused.status_code == 401 and "howardshome_articles" not in refused.text, headers
+        assert refused.headers["www-authenticate"].startswith("Bearer")
+    allowed = guarded.get("/metrics", headers={"Authorization": "Bearer s3cret-t0ken"})
+    assert allowed.status_code == 200 and "howardshome_articles_total 3.0" in allowed.text
+
 
 def test_crawl_past_its_timeout_is_stopped_and_recorded(db_url, engine, tmp_path, slow_web):
     env = cli_env(db_url, **_files(tmp_path, slow_web, ["slow"]), HOWARDSHOME_CRAWL_TIMEOUT="2",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import hmac
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Response
+from fastapi import APIRouter, Depends, Request, Response
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from sqlalchemy.orm import Session
@@ -81,8 +82,26 @@ class _Snapshot:
         yield status
 
 
+def _authorized(request: Request) -> bool:
+    """No token configured: public. Otherwise the request must carry it as a bearer token
+    (compared in constant time)."""
+    token = request.app.state.settings.metrics_token
+    if not token:
+        return True
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    given = given.strip().encode()
+    return scheme.lower() == "bearer" and hmac.compare_digest(given, token.encode())
+
+
 @router.get("/metrics", include_in_schema=False)
-def show_metrics(db: Annotated[Session, Depends(session)]) -> Response:
+def show_metrics(request: Request, db: Annotated[Session, Depends(session)]) -> Response:
+    if not _authorized(request):
+        return Response(
+            "metrics need 'Authorization: Bearer <HOWARDSHOME_METRICS_TOKEN>'\n",
+            status_code=401,
+            media_type="text/plain",
+            headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+        )
     registry = CollectorRegistry(auto_describe=False)
     registry.register(_Snapshot(operations_summary(db)))
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

@@ -116,9 +116,12 @@ def test_editors_pages_need_login_csrf_and_secure_cookies(portal):
     with session_factory(make_engine(db_url))() as session:
         assert session.get(Article, article).hidden is False
     # A tampered session cookie is no session at all.
-    name = "howardshome_redactie"
-    value = client.cookies.get(name)
-    client.cookies.set(name, value[:-4] + ("AAAA" if not value.endswith("AAAA") else "BBBB"))
+    # Replaced in place (same domain and path), so the client sends the tampered value alone:
+    # a cookie set without them sits beside the valid one in some clients' jars.
+    (session,) = [c for c in client.cookies.jar if c.name == "howardshome_redactie"]
+    tampered = session.value[:-4] + ("AAAA" if not session.value.endswith("AAAA") else "BBBB")
+    client.cookies.set(session.name, tampered, domain=session.domain, path=session.path)
+    assert [c.value for c in client.cookies.jar if c.name == session.name] == [tampered]
     assert client.get("/redactie", follow_redirects=False).status_code == 303
 
 
