@@ -54,9 +54,12 @@ class SharedDedupePipeline(DedupePipeline):
         self.first_copy = state.server.register_script(FIRST_COPY)
 
     def process_item(self, item, spider=None):
-        if isinstance(item, ArticleRecord) and item.content_hash not in self.by_content:
+        if not isinstance(item, ArticleRecord):
+            return item
+        index = self.index or self._build()  # before by_content: _build fills it
+        if item.content_hash not in self.by_content:
             near = len(item.text) >= 400
-            if not (near and self.index.find(item.simhash)):
+            if not (near and index.find(item.simhash)):
                 keys = self.state.keys
                 original = self.first_copy(
                     keys=[keys.content, keys.simhash],

@@ -41,20 +41,27 @@ class DedupePipeline:
         return cls(crawler)
 
     def open_spider(self, spider=None):
-        spider = spider or self.crawler.spider
+        self.spider = spider or self.crawler.spider
         self.by_content: dict[str, str] = {}
+        self.index: SimhashIndex | None = None
+
+    def _build(self) -> SimhashIndex:
+        """The stored articles' fingerprints, indexed at the first new article (a crawl that
+        finds nothing new never needs them)."""
         self.index = SimhashIndex()
-        for key, content, sim in spider.fingerprints:
+        for key, content, sim in self.spider.fingerprints:
             self.by_content.setdefault(content, key)
             if sim:
                 self.index.add(sim, key)
+        return self.index
 
     def process_item(self, item, spider=None):
         if not isinstance(item, ArticleRecord):
             return item
+        index = self.index or self._build()
         original = self.by_content.get(item.content_hash)
         if original is None and len(item.text) >= 400:
-            original = self.index.find(item.simhash)
+            original = index.find(item.simhash)
         if original is not None and original != item.url_hash:
             return SourceLinkItem(
                 source_id=item.source_id,
@@ -63,5 +70,5 @@ class DedupePipeline:
                 page_key=url_hash(canonical_url(item.found_url)),
             )
         self.by_content.setdefault(item.content_hash, item.url_hash)
-        self.index.add(item.simhash, item.url_hash)
+        index.add(item.simhash, item.url_hash)
         return item

@@ -8,7 +8,6 @@ import logging
 import pickle
 from concurrent.futures import TimeoutError as FutureTimeout
 
-from pebble import ProcessExpired, ProcessPool
 from scrapy.exceptions import DropItem
 
 from crawler import forkserver
@@ -60,7 +59,7 @@ class ExtractPipeline:
 
     def __init__(self, crawler):
         self.crawler = crawler
-        self.pool: ProcessPool | None = None
+        self.pool = None  # a pebble.ProcessPool, from the first page on
         self.pages = 0
 
     @classmethod
@@ -76,11 +75,14 @@ class ExtractPipeline:
         # below scans only what the crawl made since (it took a quarter of the reactor thread).
         gc.freeze()
 
-    def _start_pool(self) -> ProcessPool:
+    def _start_pool(self):
         # Started at the first page, not at start-up: a crawl that finds nothing new (the usual
-        # second run of a night) never pays for the workers, nor for building the tagger.
-        # Workers come from the fork server of crawler.forkserver (started, and warm, early).
-        from tagging import Tagger  # here: a crawl with nothing new never imports it
+        # second run of a night) never pays for the workers, nor for building the tagger (nor
+        # for importing pebble and tagging). Workers come from the fork server of
+        # crawler.forkserver (started, and warm, early).
+        from pebble import ProcessPool
+
+        from tagging import Tagger
 
         self.pool = ProcessPool(
             max_workers=self.settings.worker_count(),
@@ -103,6 +105,8 @@ class ExtractPipeline:
         spider = spider or self.crawler.spider
         report = spider.reports[item.source_id]
         pool = self.pool or self._start_pool()
+        from pebble import ProcessExpired  # imported by _start_pool: a lookup in sys.modules
+
         future = pool.schedule(process_page, args=(item,), timeout=self.settings.extract_timeout)
         where = f"source={item.source_id}: {item.url}"
         try:
