@@ -64,7 +64,7 @@ BASE = {
     "AUTOTHROTTLE_START_DELAY": 1.0,
     "AUTOTHROTTLE_MAX_DELAY": 30.0,
     "AUTOTHROTTLE_TARGET_CONCURRENCY": 1.0,
-    # Scrapy's downloader middlewares minus UNUSED (below), then this crawler's own.
+    # Scrapy's downloader middlewares minus UNUSED (above), then this crawler's own.
     "DOWNLOADER_MIDDLEWARES_BASE": _without(scrapy_defaults.DOWNLOADER_MIDDLEWARES_BASE, "dm"),
     "DOWNLOADER_MIDDLEWARES": {
         "crawler.middlewares.AddressGuardMiddleware": 10,
