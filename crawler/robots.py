@@ -17,12 +17,15 @@ Two changes to `scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware`:
 - A robots.txt that answers with a server error (5xx, after Scrapy's retries) forbids the whole
   site for this run (RFC 9309 2.3.1.4: "the crawler MUST assume complete disallow"), where
   Scrapy would read the error page as "no rules" and crawl everything. Each refused request
-  says why, so the source's report names the status.
+  says why, so the source's report names the status. Unless a copy read within the last
+  STALE_DAYS is stored (`spider.stale_robots`): the RFC lets a crawler "continue to use a cached
+  copy", so one night's server error does not cost a site its crawl.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 
 from scrapy import signals
 from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as ScrapyRobotsTxt
@@ -31,6 +34,8 @@ from scrapy.http import Request
 from scrapy.http.request import NO_CALLBACK
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
+
+log = logging.getLogger(__name__)
 
 MAX_BODY = 512_000  # RFC 9309 2.5: parsers must read at least 500 KiB
 
@@ -98,7 +103,16 @@ class RobotsTxtMiddleware(ScrapyRobotsTxt):
         self._stats.inc_value("robotstxt/response_count")
         self._stats.inc_value(f"robotstxt/response_status_count/{response.status}")
         if response.status >= 500:
-            self._parsers[netloc] = ServerError(response.status)
+            stale = getattr(self.crawler.spider, "stale_robots", {}).get(origin)
+            if stale is None:
+                self._parsers[netloc] = ServerError(response.status)
+                return self._parsers[netloc]
+            body, read_at = stale
+            self._stats.inc_value("robotstxt/stale_copy")
+            log.warning("%s/robots.txt answered HTTP %s: using the copy read %s UTC (RFC 9309 "
+                        "allows a cached copy)", origin, response.status,
+                        f"{read_at:%Y-%m-%d %H:%M}")  # fmt: skip
+            self._parsers[netloc] = build_from_crawler(self._parserimpl, self.crawler, body)
             return self._parsers[netloc]
         body = response.body[:MAX_BODY]
         parser = build_from_crawler(self._parserimpl, self.crawler, body)

@@ -159,7 +159,7 @@ def prepare_run(engine, catalog, taxonomy, trigger: str, run_id: int | None, loc
 def empty_spider_state() -> dict:
     return {"known_hashes": set(), "seen_hashes": set(), "known_links": set(),
             "fetch_states": {}, "remembered": {}, "aliases": {}, "fingerprints": [],
-            "listing_hashes": {}, "retries": [], "robots": {}}  # fmt: skip
+            "listing_hashes": {}, "retries": [], "robots": {}, "stale_robots": {}}  # fmt: skip
 
 
 def load_spider_state(session, robots_max_age_hours: float = 24) -> dict:
@@ -167,6 +167,7 @@ def load_spider_state(session, robots_max_age_hours: float = 24) -> dict:
     known = store.known_url_hashes(session)
     return {
         "robots": robots.fresh_robots(session, robots_max_age_hours),
+        "stale_robots": robots.stale_robots(session, robots_max_age_hours),
         "known_hashes": known,
         "seen_hashes": store.seen_url_hashes(session) - known,
         "listing_hashes": recrawl.listing_hashes(session),

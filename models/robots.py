@@ -1,4 +1,5 @@
-"""Each site's robots.txt between runs: the fresh copies to use, the ones fetched to keep."""
+"""Each site's robots.txt between runs: the fresh copies to use, the ones fetched to keep, and
+older copies that may stand in for a robots.txt that answers a server error."""
 
 from __future__ import annotations
 
@@ -9,6 +10,10 @@ from sqlalchemy.orm import Session
 
 from models.db import insert_for
 from models.entities import RobotsTxt
+
+# RFC 9309 2.3.1.4: while a robots.txt answers server errors, a crawler must assume complete
+# disallow, or may "continue to use a cached copy". Copies are kept this long for that.
+STALE_DAYS = 30
 
 
 def fresh_robots(session: Session, max_age_hours: float) -> dict[str, bytes]:
@@ -22,10 +27,29 @@ def fresh_robots(session: Session, max_age_hours: float) -> dict[str, bytes]:
     return {origin: bytes(body) for origin, body in rows}
 
 
+def stale_robots(session: Session, max_age_hours: float) -> dict[str, tuple[bytes, datetime]]:
+    """origin -> (body, fetched_at) of the copies too old to use as they are (not fresh) but
+    younger than STALE_DAYS: used only when the site's robots.txt answers a server error."""
+    now = datetime.now(UTC)
+    fresh_since = now - timedelta(hours=max(max_age_hours, 0))
+    rows = session.execute(
+        select(RobotsTxt.origin, RobotsTxt.body, RobotsTxt.fetched_at).where(
+            RobotsTxt.fetched_at <= fresh_since,
+            RobotsTxt.fetched_at > now - timedelta(days=STALE_DAYS),
+        )
+    )
+    return {origin: (bytes(body), _utc(at)) for origin, body, at in rows}
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite drops the zone
+
+
 def save_robots(
     session: Session, fetched: dict[str, tuple[bytes, int]], max_age_hours: float
 ) -> None:
-    """Keep the robots.txt files this run read (origin -> (body, status)); drop stale copies."""
+    """Keep the robots.txt files this run read (origin -> (body, status)); drop copies older
+    than STALE_DAYS (or than `max_age_hours`, if that is longer)."""
     now = datetime.now(UTC)
     if fetched:
         statement = insert_for(session)(RobotsTxt)
@@ -37,5 +61,5 @@ def save_robots(
             [{"origin": o, "body": body, "status": status, "fetched_at": now}
              for o, (body, status) in fetched.items()],
         )  # fmt: skip
-    since = now - timedelta(hours=max(max_age_hours, 24))
+    since = now - max(timedelta(hours=max_age_hours), timedelta(days=STALE_DAYS))
     session.execute(delete(RobotsTxt).where(RobotsTxt.fetched_at <= since))

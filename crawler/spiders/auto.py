@@ -52,6 +52,7 @@ class AutoSpider(ArticleRequests, Autodiscovery, scrapy.Spider):
         listing_hashes: dict[str, str] | None = None,
         retries: list[tuple[str, str, str]] | None = None,
         robots: dict[str, bytes] | None = None,
+        stale_robots: dict[str, tuple[bytes, datetime]] | None = None,
         **kwargs,
     ):
         super().__init__(**kwargs)
@@ -74,6 +75,9 @@ class AutoSpider(ArticleRequests, Autodiscovery, scrapy.Spider):
         # read in this run (origin -> (body, status)): see crawler.robots.
         self.robots = robots or {}
         self.new_robots: dict[str, tuple[bytes, int]] = {}
+        # Older copies (origin -> (body, when read)), used only while a site's robots.txt
+        # answers a server error.
+        self.stale_robots = stale_robots or {}
         # 0 lifts the window (a test web of archived pages); dated articles older are skipped.
         self.window_start = (
             datetime.now(UTC) - timedelta(days=window_days)

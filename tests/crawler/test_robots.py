@@ -70,3 +70,32 @@ def test_robots_txt_refuses_every_waiting_request_and_is_kept_for_a_day(
     paths, _ = _crawl(cli, {**env, "HOWARDSHOME_ROBOTS_MAX_AGE_HOURS": "0"}, robots_web, sources)
     assert paths.count("/robots.txt") == 1, paths
     engine.dispose()
+
+
+def test_older_copies_are_kept_for_a_server_error_and_dropped_after_stale_days(db_url):
+    from models.db import ensure_schema
+    from models.robots import STALE_DAYS, fresh_robots, save_robots, stale_robots
+
+    engine = make_engine(db_url)
+    ensure_schema(engine)
+    now = datetime.now(UTC)
+    ages = {"http://vers.test": timedelta(hours=2), "http://oud.test": timedelta(days=3),
+            "http://te-oud.test": timedelta(days=STALE_DAYS + 1)}  # fmt: skip
+    with transaction(session_factory(engine)) as session:
+        save_robots(session, {o: (f"# {o}".encode(), 200) for o in ages}, 24)
+        for origin, age in ages.items():
+            session.execute(
+                update(RobotsTxt).where(RobotsTxt.origin == origin).values(fetched_at=now - age)
+            )
+    with transaction(session_factory(engine)) as session:
+        assert set(fresh_robots(session, 24)) == {"http://vers.test"}
+        stale = stale_robots(session, 24)
+        assert set(stale) == {"http://oud.test"}  # not fresh, and younger than STALE_DAYS
+        body, read_at = stale["http://oud.test"]
+        assert body == b"# http://oud.test"
+        assert abs((read_at - (now - ages["http://oud.test"])).total_seconds()) < 5
+        save_robots(session, {}, 24)  # the end of a run: copies past STALE_DAYS go
+    with session_factory(engine)() as session:
+        kept = set(session.scalars(select(RobotsTxt.origin)))
+    assert kept == {"http://vers.test", "http://oud.test"}
+    engine.dispose()

@@ -5,11 +5,13 @@ from __future__ import annotations
 import json
 import time
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from models.db import make_engine, session_factory
-from models.entities import Source, SourceRun
+from models.db import make_engine, session_factory, transaction
+from models.entities import RobotsTxt, Source, SourceRun
+from models.robots import save_robots
 from tests.faults.conftest import fault_env, refused_port
 from tests.webs import faults
 
@@ -86,3 +88,25 @@ def test_fault_web_stores_healthy_sites_and_names_each_fault(cli, db_url, fault_
     with session_factory(make_engine(db_url))() as session:
         assert session.get(Source, "fout-500").consecutive_failures == 2
         assert session.get(Source, "gezond").consecutive_failures == 0
+
+    # A copy of the robots.txt read within STALE_DAYS stands in while the site answers 500
+    # (RFC 9309 allows a cached copy): the site is read again, by that copy's rules.
+    origin = fault_web.sites["robots-500"]
+    engine = make_engine(db_url)
+    with transaction(session_factory(engine)) as session:
+        save_robots(session, {origin: (b"User-agent: *\nDisallow: /intern/\n", 200)}, 24)
+        three_days_ago = datetime.now(UTC) - timedelta(days=3)
+        session.execute(
+            update(RobotsTxt).where(RobotsTxt.origin == origin).values(fetched_at=three_days_ago)
+        )
+    before = len(fault_web.requests())
+    stale = cli(["crawl", "--sources", str(sources), "--source", "robots-500"], env, timeout=120)
+    assert stale.returncode == 0, stale.stderr[-3000:]
+    asked = [r["path"] for r in fault_web.requests()[before:] if r["site"] == "robots-500"]
+    assert asked[0] == "/robots.txt" and "/nieuws.rss" in asked, asked
+    with session_factory(engine)() as session:
+        assert session.get(Source, "robots-500").consecutive_failures == 0
+        copy = session.get(RobotsTxt, origin)  # kept as it was: an error refreshes nothing
+        read_at = copy.fetched_at if copy.fetched_at.tzinfo else copy.fetched_at.replace(tzinfo=UTC)
+        assert abs((read_at - three_days_ago).total_seconds()) < 60, read_at
+    engine.dispose()
