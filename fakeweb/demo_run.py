@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -13,7 +14,14 @@ from fakeweb.launcher import FakeWeb
 from models.settings import Settings
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def run_demo(settings: Settings, host: str, port: int, db_path: str) -> int:
+    # `kill` (SIGTERM) stops the demo as Ctrl-C does: subprocess.run kills the crawl or the
+    # portal it waits for, and the demo web stops below. Without this, both outlived the demo.
+    signal.signal(signal.SIGTERM, _interrupt)
     db = Path(db_path).resolve()
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
