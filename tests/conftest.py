@@ -61,9 +61,23 @@ def require(problem: str | None) -> None:
     """A tool a test needs is missing: fail in CI (it must prove this), skip elsewhere."""
     if problem is None:
         return
-    if os.environ.get("HOWARDSHOME_REQUIRE_POSTGRES") == "1" or os.environ.get("CI"):
+    if _in_ci():
         pytest.fail(f"cannot run in CI: {problem} (make install sets it up)")
     pytest.skip(problem)
+
+
+def _in_ci() -> bool:
+    return os.environ.get("HOWARDSHOME_REQUIRE_POSTGRES") == "1" or bool(os.environ.get("CI"))
+
+
+def require_postgres(problem: str | None) -> None:
+    """PostgreSQL is missing: fail, unless HOWARDSHOME_SKIP_POSTGRES=1 outside CI (in CI a
+    PostgreSQL test that skips proves nothing, so the variable is ignored there)."""
+    if problem is None:
+        return
+    if os.environ.get("HOWARDSHOME_SKIP_POSTGRES") == "1" and not _in_ci():
+        pytest.skip(f"PostgreSQL not available: {problem}")
+    pytest.fail(f"PostgreSQL not available ({problem}); set HOWARDSHOME_SKIP_POSTGRES=1 to skip")
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -72,13 +86,7 @@ def db_url(request, tmp_path):
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'test.db'}"
         return
-    problem = _pg_available()
-    if problem:
-        if os.environ.get("HOWARDSHOME_SKIP_POSTGRES") == "1":
-            pytest.skip(f"PostgreSQL not available: {problem}")
-        pytest.fail(
-            f"PostgreSQL not available ({problem}); set HOWARDSHOME_SKIP_POSTGRES=1 to skip"
-        )
+    require_postgres(_pg_available())
     import psycopg
 
     name = f"hh_test_{uuid.uuid4().hex[:12]}"

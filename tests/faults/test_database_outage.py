@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest
 
+from tests.conftest import require_postgres
 from tests.faults import pgcluster, web_crash
 from tests.faults.conftest import crash_env
 from tests.faults.crashes import Crawl, article_count, assert_consistent, snapshot
@@ -14,11 +14,7 @@ from tests.faults.crashes import Crawl, article_count, assert_consistent, snapsh
 
 @pytest.fixture
 def cluster():
-    problem = pgcluster.available()
-    if problem:
-        if os.environ.get("HOWARDSHOME_SKIP_POSTGRES") == "1":
-            pytest.skip(problem)
-        pytest.fail(f"{problem}; set HOWARDSHOME_SKIP_POSTGRES=1 to skip")
+    require_postgres(pgcluster.available())
     cluster = pgcluster.Cluster()
     try:
         cluster.start()
