@@ -112,15 +112,14 @@ class RobotsTxtMiddleware(ScrapyRobotsTxt):
             log.warning("%s/robots.txt answered HTTP %s: using the copy read %s UTC (RFC 9309 "
                         "allows a cached copy)", origin, response.status,
                         f"{read_at:%Y-%m-%d %H:%M}")  # fmt: skip
-            self._parsers[netloc] = build_from_crawler(self._parserimpl, self.crawler, body)
-            return self._parsers[netloc]
-        body = response.body[:MAX_BODY]
+        else:
+            body = response.body[:MAX_BODY]
         parser = build_from_crawler(self._parserimpl, self.crawler, body)
         self._parsers[netloc] = parser
         await self.crawler.signals.send_catch_log_async(
             signal=signals.robots_parsed, robotparser=parser, request=request
         )
         fetched = getattr(self.crawler.spider, "new_robots", None)
-        if fetched is not None:
+        if fetched is not None and response.status < 500:  # a stand-in copy is not read anew
             fetched[origin] = (body, response.status)
         return parser

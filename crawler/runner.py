@@ -165,9 +165,10 @@ def empty_spider_state() -> dict:
 def load_spider_state(session, robots_max_age_hours: float = 24) -> dict:
     """What the spider needs to know from earlier runs, as AutoSpider keyword arguments."""
     known = store.known_url_hashes(session)
+    fresh_robots, stale_robots = robots.stored_robots(session, robots_max_age_hours)
     return {
-        "robots": robots.fresh_robots(session, robots_max_age_hours),
-        "stale_robots": robots.stale_robots(session, robots_max_age_hours),
+        "robots": fresh_robots,
+        "stale_robots": stale_robots,
         "known_hashes": known,
         "seen_hashes": store.seen_url_hashes(session) - known,
         "listing_hashes": recrawl.listing_hashes(session),

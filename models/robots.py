@@ -16,33 +16,31 @@ from models.entities import RobotsTxt
 STALE_DAYS = 30
 
 
-def fresh_robots(session: Session, max_age_hours: float) -> dict[str, bytes]:
-    """origin -> robots.txt body, for the copies read less than `max_age_hours` ago."""
-    if max_age_hours <= 0:
-        return {}
-    since = datetime.now(UTC) - timedelta(hours=max_age_hours)
-    rows = session.execute(
-        select(RobotsTxt.origin, RobotsTxt.body).where(RobotsTxt.fetched_at > since)
-    )
-    return {origin: bytes(body) for origin, body in rows}
-
-
-def stale_robots(session: Session, max_age_hours: float) -> dict[str, tuple[bytes, datetime]]:
-    """origin -> (body, fetched_at) of the copies too old to use as they are (not fresh) but
-    younger than STALE_DAYS: used only when the site's robots.txt answers a server error."""
+def stored_robots(
+    session: Session, max_age_hours: float
+) -> tuple[dict[str, bytes], dict[str, tuple[bytes, datetime]]]:
+    """The stored copies, in one query: (origin -> body) of those read less than
+    `max_age_hours` ago, used as they are, and (origin -> (body, fetched_at)) of the older ones
+    still kept, used only when the site's robots.txt answers a server error."""
     now = datetime.now(UTC)
     fresh_since = now - timedelta(hours=max(max_age_hours, 0))
     rows = session.execute(
         select(RobotsTxt.origin, RobotsTxt.body, RobotsTxt.fetched_at).where(
-            RobotsTxt.fetched_at <= fresh_since,
-            RobotsTxt.fetched_at > now - timedelta(days=STALE_DAYS),
+            RobotsTxt.fetched_at > now - _kept_for(max_age_hours)
         )
     )
-    return {origin: (bytes(body), _utc(at)) for origin, body, at in rows}
+    fresh: dict[str, bytes] = {}
+    stale: dict[str, tuple[bytes, datetime]] = {}
+    for origin, body, fetched_at in rows:
+        if fetched_at > fresh_since:
+            fresh[origin] = bytes(body)
+        else:
+            stale[origin] = (bytes(body), fetched_at)
+    return fresh, stale
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)  # SQLite drops the zone
+def _kept_for(max_age_hours: float) -> timedelta:
+    return max(timedelta(hours=max_age_hours), timedelta(days=STALE_DAYS))
 
 
 def save_robots(
@@ -61,5 +59,5 @@ def save_robots(
             [{"origin": o, "body": body, "status": status, "fetched_at": now}
              for o, (body, status) in fetched.items()],
         )  # fmt: skip
-    since = now - max(timedelta(hours=max_age_hours), timedelta(days=STALE_DAYS))
+    since = now - _kept_for(max_age_hours)
     session.execute(delete(RobotsTxt).where(RobotsTxt.fetched_at <= since))

@@ -74,7 +74,7 @@ def test_robots_txt_refuses_every_waiting_request_and_is_kept_for_a_day(
 
 def test_older_copies_are_kept_for_a_server_error_and_dropped_after_stale_days(db_url):
     from models.db import ensure_schema
-    from models.robots import STALE_DAYS, fresh_robots, save_robots, stale_robots
+    from models.robots import STALE_DAYS, save_robots, stored_robots
 
     engine = make_engine(db_url)
     ensure_schema(engine)
@@ -88,8 +88,8 @@ def test_older_copies_are_kept_for_a_server_error_and_dropped_after_stale_days(d
                 update(RobotsTxt).where(RobotsTxt.origin == origin).values(fetched_at=now - age)
             )
     with transaction(session_factory(engine)) as session:
-        assert set(fresh_robots(session, 24)) == {"http://vers.test"}
-        stale = stale_robots(session, 24)
+        fresh, stale = stored_robots(session, 24)
+        assert set(fresh) == {"http://vers.test"}
         assert set(stale) == {"http://oud.test"}  # not fresh, and younger than STALE_DAYS
         body, read_at = stale["http://oud.test"]
         assert body == b"# http://oud.test"
