@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 
-from tests.conftest import cli_env, run_cli
+from tests.conftest import cli_env, free_port, run_cli
 from tests.faults import web_crash
 from tests.faults.crashes import snapshot
 
 
 def refused_port() -> int:
-    """A loopback port nothing listens on (bound, then released)."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+    """A loopback port nothing listens on, for a source whose connection is refused."""
+    return free_port()
 
 
 def fault_env(db_url: str, **extra: str) -> dict[str, str]:

@@ -8,10 +8,11 @@ from __future__ import annotations
 import glob
 import os
 import shutil
-import socket
 import subprocess
 import tempfile
 from pathlib import Path
+
+from tests.conftest import free_port
 
 
 def _bin(name: str) -> str | None:
@@ -34,9 +35,7 @@ class Cluster:
         self.dir = Path(tempfile.mkdtemp(prefix="hh-pg-"))
         self.data = self.dir / "data"
         self.log = self.dir / "server.log"
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.port = free_port()
         if os.geteuid() == 0:  # initdb refuses root: run the server as the postgres user
             shutil.chown(self.dir, "postgres", "postgres")
         self._run(_bin("initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust",

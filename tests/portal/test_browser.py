@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -16,7 +15,7 @@ import time
 import httpx
 import pytest
 
-from tests.conftest import ROOT, cli_env, require
+from tests.conftest import ROOT, cli_env, free_port, require
 from tests.portal.data import fill
 
 ARTIFACTS = ROOT / "test-artifacts"
@@ -42,9 +41,7 @@ def served(db_url):
     """The portal over real HTTP: `howardshome serve` in a subprocess on a free loopback port."""
     require(_unavailable())
     ids = fill(db_url, extra=12)
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "cli", "serve", "--host", "127.0.0.1", "--port", str(port)],
         env=cli_env(db_url), cwd=str(ROOT), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

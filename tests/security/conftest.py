@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -13,7 +12,7 @@ import httpx
 import pytest
 
 from portal.auth import hash_password
-from tests.conftest import ROOT, cli_env, require, run_cli
+from tests.conftest import ROOT, cli_env, free_port, require, run_cli
 from tests.security import web_hostile
 from tests.security.hostile import store_hostile
 
@@ -37,9 +36,7 @@ class LiveServer:
     """`howardshome serve` in a subprocess on a free loopback port."""
 
     def __init__(self, env: dict[str, str], workers: int = 1):
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
+        self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.process = subprocess.Popen(
             [sys.executable, "-m", "cli", "serve", "--host", "127.0.0.1",
