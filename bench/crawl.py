@@ -282,9 +282,10 @@ def main(argv: list[str] | None = None) -> int:
                 f"web: {len(pages)} real pages on {len(web.sites)} sites (127.0.0.{FIRST_OCTET}+)"
             )
             jobs = [(url, page.body) for url, page in urls.items()]
-            ceilings, rounds, alone, stored = [], [], {}, {}
-            ceilings.append(ceiling(jobs))
+            ceilings = [ceiling(jobs)]
             alone = ceilings[0][2]
+            rounds: list[dict] = []
+            stored: dict = {}
             print(f"(1) ceiling: {ceilings[0][0]:.1f} s, {len(jobs) / ceilings[0][0]:.1f} pages/s")
             for index in range(args.rounds):
                 databases.append(_create_db())
@@ -331,6 +332,7 @@ def main(argv: list[str] | None = None) -> int:
         figures["rounds"] = rounds
         figures["stored"] = len(stored)
         figures.update(summarise(rounds))
+        figures["ceiling_s"] = figures["ceiling_before_s"]  # the name before rounds (--json)
         figures.update(quality.score(urls, stored, alone))
         if not args.no_double:
             with run_web(2, work, work / "requests-2x.jsonl") as web2:
