@@ -2,6 +2,7 @@
 
 Run: .venv/bin/python bench/portal.py [--db URL] [--articles 200000] [--clients 8] [--reseed]
      [--code DIR] [--warm-cache]
+     [--rates 10,20,40,60] [--passes 3]
 
 Reuses the named database (default `hh_bench`) across runs: it seeds it with `howardshome seed`
 only when it holds fewer articles than --articles (--reseed drops and recreates it first), then
@@ -14,7 +15,14 @@ clients:
   cold start: every distinct URL once, right after start (nothing cached: each is computed)
   uncached, 1 client: the data version bumped (every page stale), every URL once, one at a
         time: what an uncached page costs without queueing
-  uncached, N clients: the same with --clients at once (the morning after a crawl at worst)
+  uncached, N clients: the same with --clients at once, each sending its next request as soon
+        as the last one is answered: the machine saturated (the morning after a crawl at worst)
+  uncached, R/s: the data version bumped again, then every URL once at a steady rate of R
+        requests a second (--rates), --passes times, each pass after a new bump. Arrivals
+        follow a Poisson process in open loop: a request is sent when it is due, whether or
+        not earlier ones are answered, over at most --clients connections, and its time
+        counts from when it was due, so waiting for a connection or behind a slow page is
+        part of it: members arriving at their own pace.
   warm: after priming passes, the same URLs again in random order for --seconds (served from
         the per-data-version cache, as members reading the same pages each morning are)
 
@@ -134,6 +142,37 @@ async def drive(base: str, jobs: list[tuple[str, str]], clients: int) -> dict[st
     return timings
 
 
+async def pace(
+    base: str, jobs: list[tuple[str, str]], rate: float, connections: int, rng: random.Random
+) -> tuple[dict[str, list[float]], float]:
+    """Open loop at `rate` requests a second; returns the timings and the rate achieved."""
+    timings: dict[str, list[float]] = {}
+    errors: list[str] = []
+    limits = httpx.Limits(max_connections=connections, max_keepalive_connections=connections)
+
+    async def one(client: httpx.AsyncClient, kind: str, url: str, due: float) -> None:
+        response = await client.get(url)
+        elapsed = (time.perf_counter() - due) * 1000
+        if response.status_code not in (200, 404):
+            errors.append(f"{url}: {response.status_code}")
+        timings.setdefault(kind, []).append(elapsed)
+
+    async with httpx.AsyncClient(base_url=base, timeout=30, limits=limits) as client:
+        started = due = time.perf_counter()
+        tasks = []
+        for kind, url in jobs:
+            due += rng.expovariate(rate)
+            delay = due - time.perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(one(client, kind, url, due)))
+        await asyncio.gather(*tasks)
+        elapsed = time.perf_counter() - started
+    if errors:
+        print(f"  {len(errors)} errors, e.g. {errors[:3]}")
+    return timings, len(jobs) / elapsed
+
+
 def pct(values: list[float], p: float) -> float:
     values = sorted(values)
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))]
@@ -176,6 +215,11 @@ def summary(phases: dict[str, dict[str, list[float]]]) -> None:
             cells.append(f"{p95:.1f}{ratio}")
         target = f"< {TARGETS[kind]}" if kind in TARGETS else ""
         print(f"| {kind} | {target} | " + " | ".join(cells) + " |")
+    met = [
+        all(pct(phases[n][k], 95) < limit for k, limit in TARGETS.items() if k in phases[n])
+        for n in names
+    ]
+    print("| every target met | | " + " | ".join("yes" if m else "no" for m in met) + " |")
 
 
 def recreate(db_url: str) -> None:
@@ -218,6 +262,12 @@ def main() -> int:
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--rates", default="10,20,40,60",
+                        help="requests a second of the paced uncached phases, comma-separated "
+                             "(empty: none)")  # fmt: skip
+    parser.add_argument("--passes", type=int, default=3,
+                        help="passes over every URL in each paced phase, each after a data "
+                             "change (default 3)")  # fmt: skip
     parser.add_argument("--reseed", action="store_true", help="drop and recreate the database")
     parser.add_argument("--code", type=Path, default=ROOT,
                         help="serve the portal of this checkout")  # fmt: skip
@@ -225,6 +275,14 @@ def main() -> int:
                         help="keep the portal's background warming on (off: the uncached "
                              "phases measure every page's own cost)")  # fmt: skip
     args = parser.parse_args()
+    try:
+        rates = [float(r) for r in args.rates.split(",") if r.strip()]
+    except ValueError:
+        parser.error(f"--rates: not a comma-separated list of numbers: {args.rates!r}")
+    if any(r <= 0 for r in rates):
+        parser.error("--rates: every rate must be above 0")
+    if args.passes < 1:
+        parser.error("--passes must be at least 1")
     if args.reseed or not exists(args.db):
         recreate(args.db)
     env = {**os.environ, "HOWARDSHOME_DATABASE_URL": args.db, "PYTHONPATH": str(ROOT),
@@ -297,8 +355,26 @@ def main() -> int:
         report("cold after a data change (each URL once, one client: no queueing)", alone)
         new_data_version(args.db)
         time.sleep(VERSION_TTL + 0.5)
+        started = time.perf_counter()
         again = asyncio.run(drive(base, jobs, args.clients))
-        report(f"cold after a data change ({args.clients} clients)", again)
+        saturated = len(jobs) / (time.perf_counter() - started)
+        report(f"cold after a data change ({args.clients} clients back to back: "
+               f"{saturated:.0f} requests/s, what the machine can do)", again)  # fmt: skip
+        paced: dict[str, dict[str, list[float]]] = {}
+        for rate in rates:
+            timings = {}
+            achieved = []
+            for _ in range(args.passes):  # each pass uncached: a p95 of 3 x 40 URLs, not 40
+                new_data_version(args.db)
+                time.sleep(VERSION_TTL + 0.5)
+                one_pass, pass_rate = asyncio.run(pace(base, jobs, rate, args.clients, rng))
+                for kind, values in one_pass.items():
+                    timings.setdefault(kind, []).extend(values)
+                achieved.append(f"{pass_rate:.1f}")
+            paced[f"uncached, {rate:g}/s"] = timings
+            report(f"cold after a data change, {rate:g} requests/s asked, "
+                   f"{' / '.join(achieved)} achieved in {args.passes} passes (open loop, up to "
+                   f"{args.clients} connections)", timings)  # fmt: skip
         # Prime: every worker process keeps its own cache, and a URL reaches a random worker.
         for _ in range(args.workers + 1):
             asyncio.run(drive(base, jobs, args.clients))
@@ -311,7 +387,8 @@ def main() -> int:
             for kind, values in asyncio.run(drive(base, warm, args.clients)).items():
                 timings.setdefault(kind, []).extend(values)
         report(f"warm ({args.seconds:.0f} s of repeats, cached per data version)", timings)
-        summary({"uncached, 1 client": alone, f"uncached, {args.clients} clients": again,
+        summary({"uncached, 1 client": alone, **paced,
+                 f"uncached, {args.clients} clients": again,
                  f"cold start, {args.clients} clients": cold, "warm": timings})  # fmt: skip
         print(f"load average at the end: {' / '.join(f'{x:.1f}' for x in os.getloadavg())}")
     finally:
