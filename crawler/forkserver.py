@@ -51,7 +51,7 @@ def stop() -> None:
     with contextlib.suppress(ProcessLookupError):
         os.kill(pid, signal.SIGKILL)
     with contextlib.suppress(AttributeError, OSError):
-        server._stop()  # reaps it and forgets it, so a later pool would start a new one
+        server._stop()  # type: ignore[attr-defined]  # reaps it, forgets it: a later pool starts anew
 
 
 @contextlib.contextmanager

@@ -32,6 +32,7 @@ from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as Scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Request
 from scrapy.http.request import NO_CALLBACK
+from scrapy.robotstxt import RobotParser
 from scrapy.utils.httpobj import urlparse_cached
 from scrapy.utils.misc import build_from_crawler
 
@@ -40,13 +41,17 @@ log = logging.getLogger(__name__)
 MAX_BODY = 512_000  # RFC 9309 2.5: parsers must read at least 500 KiB
 
 
-class ServerError:
+class ServerError(RobotParser):
     """The parser of a robots.txt that answered a server error: nothing is allowed."""
 
     def __init__(self, status: int):
         self.status = status
 
-    def allowed(self, url: str, user_agent: str | bytes) -> bool:
+    @classmethod
+    def from_crawler(cls, crawler, robotstxt_body):
+        raise TypeError("ServerError is made from an HTTP status, not from a robots.txt body")
+
+    def allowed(self, url: str | bytes, user_agent: str | bytes) -> bool:
         return False
 
 

@@ -189,6 +189,7 @@ def finish(factory, outcome: CrawlOutcome, fetch_states: dict, started: datetime
 
     A database error marks `outcome` failed instead of raising.
     """
+    assert outcome.run_id is not None, "a dry run records nothing"
     try:
         with transaction(factory) as session:
             runs.record_source_runs(session, outcome.run_id, outcome.reports)

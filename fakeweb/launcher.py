@@ -26,6 +26,7 @@ class FakeWeb:
         self.process = subprocess.Popen(
             cmd, stdout=subprocess.PIPE, text=True, cwd=str(ROOT), env=environment
         )
+        assert self.process.stdout is not None  # stdout=PIPE
         line = self.process.stdout.readline()
         if not line:
             self.process.wait(5)

@@ -188,7 +188,7 @@ def serve(spec: str, log_file: str | None = None, first_octet_offset: int = 2) -
     port = _free_port(hosts)
     bases = {key: f"http://{host}:{port}" for key, host in zip(site_keys, hosts, strict=True)}
     web: Web = build(bases)
-    servers = []
+    servers: list[ThreadingHTTPServer] = []
     for key, host in zip(site_keys, hosts, strict=True):
         handler = type(
             f"Handler_{len(servers)}",
@@ -216,7 +216,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--log", help="file receiving one JSON line per request")
     parser.add_argument("--first", type=int, default=2, help="last octet of the first address")
     args = parser.parse_args(argv)
-    sys.stdout.reconfigure(line_buffering=True)
+    sys.stdout.reconfigure(line_buffering=True)  # type: ignore[union-attr]  # a TextIOWrapper
     serve(args.web, args.log, args.first)
 
 

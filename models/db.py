@@ -7,10 +7,10 @@ import re
 from collections.abc import Iterable, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from sqlalchemy import create_engine, event, inspect, text
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import CursorResult, Engine, Result
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -103,6 +103,12 @@ def ensure_schema(engine: Engine) -> None:
     if current and current == head_revisions():
         return
     upgrade(engine)
+
+
+def rowcount(result: Result) -> int:
+    """Rows an UPDATE or DELETE matched. Session.execute is typed as returning a plain Result;
+    for those statements it is a CursorResult, which has the count."""
+    return cast(CursorResult, result).rowcount
 
 
 def safe_url(engine: Engine) -> str:

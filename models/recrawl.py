@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import case, delete, or_, select
 from sqlalchemy.orm import Session
 
-from models.db import chunks, insert_for
+from models.db import chunks, insert_for, rowcount
 from models.entities import Article, FetchState, SeenUrl
 from models.store import SEEN_RECHECK_DAYS
 
@@ -54,7 +54,7 @@ def retry_urls(session: Session) -> list[tuple[str, str, str]]:
             SeenUrl.retry_url.is_not(None)
         )
     )
-    return [(key, source_id, url) for key, source_id, url in rows]
+    return [(key, source_id, url) for key, source_id, url in rows if url is not None]
 
 
 def prune_seen(session: Session, days: int = SEEN_RECHECK_DAYS, batch: int = 5000) -> int:
@@ -68,7 +68,7 @@ def prune_seen(session: Session, days: int = SEEN_RECHECK_DAYS, batch: int = 500
     deleted = 0
     while True:
         keys = select(stale.limit(batch).subquery().c.url_hash)
-        count = session.execute(delete(SeenUrl).where(SeenUrl.url_hash.in_(keys))).rowcount
+        count = rowcount(session.execute(delete(SeenUrl).where(SeenUrl.url_hash.in_(keys))))
         deleted += count
         if count < batch:
             return deleted
@@ -79,7 +79,7 @@ def listing_hashes(session: Session) -> dict[str, str]:
     rows = session.execute(
         select(FetchState.url_hash, FetchState.body_hash).where(FetchState.body_hash.is_not(None))
     )
-    return {key: digest for key, digest in rows}
+    return {key: digest for key, digest in rows if digest is not None}
 
 
 def save_listing_hashes(session: Session, hashes: dict[str, tuple[str, str]]) -> None:

@@ -166,8 +166,7 @@ def match(dialect: str, terms: Sequence[Term], since=None, materialized: bool = 
             found = found.where(row.sort_at >= since)
         if not materialized:  # tested row by row, in the order the caller reads rows
             return None, found.subquery("m"), None
-        matches = found.cte("m").prefix_with("MATERIALIZED")
-        return None, matches, None
+        return None, found.cte("m").prefix_with("MATERIALIZED"), None
     matches = (
         text(
             "SELECT rowid AS id, -bm25(article_fts, 4.0, 1.0) AS rank "

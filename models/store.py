@@ -10,7 +10,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from models import search
-from models.db import chunks, insert_for
+from models.db import chunks, insert_for, rowcount
 from models.entities import (
     Article,
     ArticleRegion,
@@ -360,10 +360,12 @@ def replace_tags(session: Session, article_id: int, record) -> None:
 
 def bump_data_version(session: Session) -> None:
     """Tell the portal its cached pages are stale (changes that add no article, run or action)."""
-    changed = session.execute(
-        update(DataVersion)
-        .where(DataVersion.id == 1)
-        .values(version=DataVersion.version + 1, changed_at=datetime.now(UTC))
-    ).rowcount
+    changed = rowcount(
+        session.execute(
+            update(DataVersion)
+            .where(DataVersion.id == 1)
+            .values(version=DataVersion.version + 1, changed_at=datetime.now(UTC))
+        )
+    )
     if not changed:
         session.add(DataVersion(id=1, version=1, changed_at=datetime.now(UTC)))

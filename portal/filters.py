@@ -37,7 +37,7 @@ def local(value: datetime | None) -> datetime | None:
 def dutch_date(value: datetime | None) -> str:
     if value is None:
         return ""
-    v = local(value)
+    v = value.astimezone(AMS)
     return f"{v.day} {MONTHS[v.month - 1]} {v.year}"
 
 

@@ -133,7 +133,7 @@ def _filtered(session: Session, f: ArticleFilter, since: datetime | None = None,
     else:
         ident, order = Article.id, (Article.sort_at, Article.id)
         query = select(ident).where(Article.hidden.is_(False))
-        if terms:  # SQLite: the FTS5 matches, bounded by the article's date
+        if matches is not None:  # SQLite: the FTS5 matches, bounded by the article's date
             query = query.join(matches, matches.c.id == Article.id)
             if since is not None:
                 query = query.where(Article.sort_at >= since)

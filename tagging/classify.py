@@ -18,7 +18,7 @@ def classify_record(tagger: Tagger, record: dict, explain: bool = False) -> dict
         source_region=record.get("region") or None,
         source_themes=tuple(record.get("source_themes") or ()),
     )
-    result = {
+    result: dict[str, object] = {
         "themes": tagging.theme_slugs(),
         "regions": tagging.region_names(),
         "region_slugs": tagging.region_slugs(),

@@ -64,9 +64,9 @@ class Tagger:
             else:
                 tag.matches.append(match)
         if source_region:
-            index = matcher.index.get(source_region)
-            if index is not None:
-                region = matcher.regions[index]
+            own = matcher.index.get(source_region)
+            if own is not None:
+                region = matcher.regions[own]
                 tag = tags.get(region.slug)
                 if tag is None:
                     tag = tags[region.slug] = RegionTag(
@@ -75,9 +75,9 @@ class Tagger:
                 tag.from_source = True
         for tag in list(tags.values()):
             if tag.province and tag.province not in tags:
-                index = matcher.index.get(tag.province)
-                if index is not None:
-                    province = matcher.regions[index]
+                at = matcher.index.get(tag.province)
+                if at is not None:
+                    province = matcher.regions[at]
                     tags[province.slug] = RegionTag(
                         province.slug, province.name, province.kind, None, []
                     )
@@ -109,17 +109,17 @@ def _settle_twins(
     settled = []
     for index, match in found:
         twin = matcher.twin.get(index)
-        counts = kinds.get(index if twin is None or regions[index].kind == "gemeente" else twin)
-        if twin is not None and counts:
-            province_named = counts.get("province", 0)
-            city_named = counts.get("city", 0)
+        evidence = kinds.get(index if twin is None or regions[index].kind == "gemeente" else twin)
+        if twin is not None and evidence:
+            province_named = evidence.get("province", 0)
+            city_named = evidence.get("city", 0)
             bare = fold(match.text) == fold(regions[index].name)
             if regions[index].kind == "gemeente" and bare and province_named and not city_named:
                 index = twin
             elif (
                 regions[index].kind == "provincie"
                 and not province_named
-                and (city_named or counts.get("bare", 0))
+                and (city_named or evidence.get("bare", 0))
                 and not (bare or fold(match.text).startswith("provincie"))
             ):
                 index = twin

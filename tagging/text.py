@@ -102,6 +102,9 @@ class Stemmer:
     """Dutch stemming with a cache (news vocabulary is small; most words repeat)."""
 
     def __init__(self, limit: int = 300_000):
+        self._start(limit)
+
+    def _start(self, limit: int) -> None:
         self._stemmer = snowballstemmer.stemmer("dutch_porter")
         self._cache = _StemCache(self._stemmer.stemWord, limit)
         self._limit = limit
@@ -110,7 +113,7 @@ class Stemmer:
         return {"_limit": self._limit}
 
     def __setstate__(self, state: dict) -> None:
-        self.__init__(state["_limit"])
+        self._start(state["_limit"])
 
     def joined(self, words: list[str]) -> str:
         """The stems joined by single spaces, with a space at either end (an empty word stays

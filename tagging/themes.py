@@ -121,8 +121,10 @@ class ThemeMatcher:
                 ("negative", {t: 0.0 for t in theme.negative_terms}),
             ):
                 for term, spec in terms.items():
-                    options = spec if isinstance(spec, TermOptions) else None
-                    weight = options.weight if options else float(spec)
+                    if isinstance(spec, TermOptions):
+                        options, weight = spec, spec.weight
+                    else:
+                        options, weight = None, float(spec)
                     for key, entry in self._entries(index, kind, term, weight, options):
                         keys.setdefault(key, [])
                         if entry not in keys[key]:

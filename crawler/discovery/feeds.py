@@ -48,7 +48,8 @@ def entry_date(entry) -> datetime | None:
 
 
 def content_type(response: Response) -> str:
-    return response.headers.get(b"Content-Type", b"").decode("latin-1")
+    header = response.headers.get(b"Content-Type")
+    return header.decode("latin-1") if header is not None else ""
 
 
 def parse_feed(response: Response) -> tuple[list[Found], str | None]:

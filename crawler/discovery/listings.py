@@ -6,7 +6,7 @@ import hashlib
 import re
 from urllib.parse import parse_qsl, urlsplit
 
-from scrapy.http import Response
+from scrapy.http import TextResponse
 from scrapy.linkextractors import LinkExtractor
 
 from crawler.urls import canonical_url, same_site
@@ -103,7 +103,7 @@ class LinkFilter:
         return trust or looks_like_article(url, base, text)
 
 
-def article_links(response: Response, source, accept: LinkFilter) -> list[tuple[str, str]]:
+def article_links(response: TextResponse, source, accept: LinkFilter) -> list[tuple[str, str]]:
     """(url, link text) of the articles a listing page links to, in page order, once each.
 
     An editor's link_selector (CSS) or link_xpath picks the links and is trusted; otherwise the
@@ -129,7 +129,7 @@ def article_links(response: Response, source, accept: LinkFilter) -> list[tuple[
     return list(found.values())
 
 
-def next_pages(response: Response, accept: LinkFilter) -> list[str]:
+def next_pages(response: TextResponse, accept: LinkFilter) -> list[str]:
     """Pagination links of a listing page: rel=next or a 'volgende' link, else ?page=N links.
 
     Following "next" one page at a time keeps the max_pages bound meaningful."""
@@ -159,7 +159,7 @@ def next_pages(response: Response, accept: LinkFilter) -> list[str]:
     return result
 
 
-def news_links(response: Response) -> list[str]:
+def news_links(response: TextResponse) -> list[str]:
     """Links on a homepage that lead to a news overview (/nieuws, /actueel, ...)."""
     result = []
     for href in response.xpath("//a/@href").getall():

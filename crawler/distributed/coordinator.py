@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 import redis
 
-from crawler.distributed.keys import CURRENT, connect, process_id, safe_redis_url
+from crawler.distributed.keys import CURRENT, connect, process_id, safe_redis_url, text
 from crawler.distributed.reports import merge_reports
 from crawler.distributed.scheduler import LeaseQueue, request_id
 from crawler.distributed.spider import DistributedAutoSpider
@@ -104,7 +104,8 @@ def wait_and_finalize(settings, run: RunState, factory) -> CrawlOutcome:
         while True:
             pipe = run.server.pipeline()
             pipe.hset(keys.meta, "coordinator_at", time.time())
-            pipe.expire(keys.meta, run.ttl).expire(keys.catalog, run.ttl)
+            pipe.expire(keys.meta, run.ttl)
+            pipe.expire(keys.catalog, run.ttl)
             pipe.hget(keys.meta, "error")
             error = pipe.execute()[-1]
             moved = run.requeue_dead(settings.worker_timeout)
@@ -148,8 +149,11 @@ def finalize(settings, run: RunState, factory, who: str) -> CrawlOutcome | None:
     if not server.set(keys.finalizer, who, nx=True, ex=run.ttl):
         return None
     server.hset(keys.meta, "status", "finalizing")
-    catalog = pickle.loads(server.get(keys.catalog))
-    error = (server.hget(keys.meta, "error") or b"").decode() or None
+    blob = server.get(keys.catalog)
+    if not isinstance(blob, bytes):
+        raise RuntimeError(f"run {keys.run_id}: its catalog is gone from Redis")
+    catalog = pickle.loads(blob)
+    error = text(server.hget(keys.meta, "error")) or None
     reports = merge_reports(run, catalog["sources"], catalog["plan"])
     requests = sum(json.loads(v)["requests"] for v in server.hvals(keys.stats))
     outcome = CrawlOutcome(
@@ -165,7 +169,7 @@ def finalize(settings, run: RunState, factory, who: str) -> CrawlOutcome | None:
         with transaction(factory) as session:
             store.link_sources(session, links)
     states, listings = (
-        {key.decode(): tuple(json.loads(value)) for key, value in server.hgetall(name).items()}
+        {text(key): tuple(json.loads(value)) for key, value in server.hgetall(name).items()}
         for name in (keys.fetch_states, keys.listing_hashes)
     )
     errors = "; ".join(filter(None, [catalog["note"], error])) or None

@@ -66,6 +66,14 @@ def connect(url: str) -> redis.Redis:
     return client
 
 
+def text(value: bytes | str | None) -> str:
+    """A Redis reply as text ("" for none). The client returns bytes (decode_responses is off);
+    redis-py's types also allow str."""
+    if value is None:
+        return ""
+    return value.decode() if isinstance(value, bytes) else value
+
+
 def safe_redis_url(url: str) -> str:
     """The URL without its password, for messages."""
     if "@" in url and "//" in url:

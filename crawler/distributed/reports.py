@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from crawler.distributed.keys import text
 from crawler.distributed.state import RunState
 from crawler.report import SourceReport
 
@@ -28,7 +29,7 @@ def merge_reports(run: RunState, sources, plan: dict) -> list[dict]:
         method, urls = plan.get(source.id, (None, []))
         merged[source.id] = SourceReport(source.id, method=method, discovery_urls=list(urls))
     for field, value in sorted(run.server.hgetall(run.keys.reports).items()):
-        report = merged.get(field.decode().split("|", 1)[1])
+        report = merged.get(text(field).split("|", 1)[1])
         if report is None:
             continue
         data = json.loads(value)
@@ -38,7 +39,7 @@ def merge_reports(run: RunState, sources, plan: dict) -> list[dict]:
             if error not in report.errors:  # a request redone after a worker died
                 report.error(error["url"], error["reason"])
     for field, value in run.server.hgetall(run.keys.methods).items():
-        report = merged.get(field.decode())
+        report = merged.get(text(field))
         if report is not None:
             report.method, report.discovery_urls = json.loads(value)
     return [report.as_dict() for report in merged.values()]

@@ -34,6 +34,7 @@ class LeaseQueue(PriorityQueue):
     def push(self, request, lease: str | None = None, fingerprint: str = "") -> bool:
         """Queue a request unless `fingerprint` was seen in the run (see state.ENQUEUE); `lease`
         (the request it derives from) is released in the same step. False when it was seen."""
+        assert self.state is not None, "the scheduler passes the run's state"
         request.meta.pop(LEASE, None)
         request_id(request)
         data = self._encode_request(request)

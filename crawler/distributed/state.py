@@ -193,7 +193,8 @@ class RunState:
     def pending(self) -> tuple[int, int]:
         """(queued, leased) requests."""
         pipe = self.server.pipeline()
-        pipe.zcard(self.keys.requests).hlen(self.keys.leases)
+        pipe.zcard(self.keys.requests)
+        pipe.hlen(self.keys.leases)
         queued, leased = pipe.execute()
         return queued, leased
 
@@ -214,7 +215,8 @@ class RunState:
         pipe = self.server.pipeline()
         pipe.hsetnx(self.keys.pages_read, f"{source_id}\t{root}", 1)
         pipe.hsetnx(self.keys.pages_seen, url, origin)
-        pipe.expire(self.keys.pages_read, self.ttl).expire(self.keys.pages_seen, self.ttl)
+        pipe.expire(self.keys.pages_read, self.ttl)
+        pipe.expire(self.keys.pages_seen, self.ttl)
         pipe.execute()
 
     def take_page(self, source_id: str, root: str, url: str, limit: int, origin: str):

@@ -129,6 +129,7 @@ def crawl_run(settings, server, run_id: int) -> int:
     )
     process.start()
     spider = crawler.spider
+    assert isinstance(spider, DistributedAutoSpider)  # created above, from that class
     with transaction(factory) as session:  # every worker keeps the robots.txt files it read
         save_robots(session, spider.new_robots, settings.robots_max_age_hours)
     requests = crawler.stats.get_value("downloader/request_count", 0) if crawler.stats else 0

@@ -12,6 +12,7 @@ from crawler.discovery.canonical import declared_canonical
 from crawler.discovery.feeds import Found
 from crawler.failures import describe
 from crawler.items import PageItem, RetryItem, SeenItem, SourceLinkItem
+from crawler.spiders import header, requested_url
 from crawler.urls import canonical_url, same_site, url_hash
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ class ArticleRequests:
         report = self.reports[source_id]
         if (
             not isinstance(response, TextResponse)  # (hasattr "text" would decode the page)
-            or b"html" not in response.headers.get(b"Content-Type", b"text/html").lower()
+            or b"html" not in header(response, b"Content-Type", b"text/html").lower()
         ):
             report.error(response.url, "not an HTML page")
             return
@@ -104,7 +105,7 @@ class ArticleRequests:
             if same_site(candidate, response.url):
                 url = candidate
         key = url_hash(url)
-        requested = url_hash(response.request.url)
+        requested = url_hash(requested_url(response))
         if key != requested:
             owner, claimed = None, False
             if key not in self.known_hashes and key not in self.seen_hashes:
@@ -122,7 +123,7 @@ class ArticleRequests:
             url=url,
             found_url=response.meta["found_url"],
             body=response.body,
-            content_type=response.headers.get(b"Content-Type", b"").decode("latin-1") or None,
+            content_type=header(response, b"Content-Type").decode("latin-1") or None,
             fetched_at=datetime.now(UTC),
             hint_title=response.meta.get("hint_title"),
             hint_published_at=response.meta.get("hint_published"),

@@ -11,7 +11,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 import scrapy
-from scrapy.http import Request, Response
+from scrapy.http import Request, Response, TextResponse
 
 from crawler.discovery.autodetect import MIN_LISTING_LINKS
 from crawler.discovery.feeds import Found, NotAFeed, parse_feed
@@ -24,6 +24,7 @@ from crawler.discovery.listings import (
 from crawler.discovery.sitemaps import NotASitemap, parse_sitemap
 from crawler.failures import describe
 from crawler.report import SourceReport
+from crawler.spiders import requested_url
 from crawler.spiders.articles import ArticleRequests
 from crawler.spiders.discovering import Autodiscovery
 from crawler.urls import canonical_url, url_hash
@@ -164,13 +165,13 @@ class AutoSpider(ArticleRequests, Autodiscovery, scrapy.Spider):
         etag = response.headers.get(b"ETag")
         modified = response.headers.get(b"Last-Modified")
         if not (etag or modified) and response.meta.get("kind") == "listing":
-            self.new_listing_hashes[url_hash(response.request.url)] = (
-                response.request.url,
+            self.new_listing_hashes[url_hash(requested_url(response))] = (
+                requested_url(response),
                 body_hash(response.body),
             )
         if etag or modified:
-            self.new_fetch_states[url_hash(response.request.url)] = (
-                response.request.url,
+            self.new_fetch_states[url_hash(requested_url(response))] = (
+                requested_url(response),
                 etag.decode("latin-1") if etag else None,
                 modified.decode("latin-1") if modified else None,
                 response.status,
@@ -187,7 +188,7 @@ class AutoSpider(ArticleRequests, Autodiscovery, scrapy.Spider):
             # Unchanged since it last yielded articles: a good method, nothing new to read.
             response.meta["discovery"].done = True
             report.method = response.meta["kind"]
-            report.discovery_urls.append(response.request.url)
+            report.discovery_urls.append(requested_url(response))
         if not response.meta.get("child"):
             report.discovery_ok += 1
         report.not_modified += 1
@@ -204,7 +205,7 @@ class AutoSpider(ArticleRequests, Autodiscovery, scrapy.Spider):
         if meta.get("probe"):
             meta["discovery"].done = True
             report.method = meta["kind"]
-            report.discovery_urls.append(response.request.url)
+            report.discovery_urls.append(requested_url(response))
         if not meta.get("child"):
             report.discovery_ok += 1
         self._remember_validators(response)
@@ -273,7 +274,7 @@ class AutoSpider(ArticleRequests, Autodiscovery, scrapy.Spider):
         if parsed.kind == "sitemapindex":
             # An index that lists itself (or a ring of indexes) must not loop: each sitemap is
             # read once a run, and indexes nest at most MAX_SITEMAP_DEPTH deep.
-            for url in (response.url, response.request.url):
+            for url in (response.url, requested_url(response)):
                 self.sitemaps_seen.add(canonical_url(url))
             depth = response.meta.get("sitemap_depth", 0) + 1
             children = [
@@ -314,7 +315,7 @@ class AutoSpider(ArticleRequests, Autodiscovery, scrapy.Spider):
             return
         meta = response.meta
         source_id = meta["source_id"]
-        if not hasattr(response, "xpath"):
+        if not isinstance(response, TextResponse):
             yield from self._unsuccessful(meta, response.url, "the listing is not an HTML page")
             return
         source = self.sources[source_id]
@@ -326,8 +327,8 @@ class AutoSpider(ArticleRequests, Autodiscovery, scrapy.Spider):
             return
         for url, text in links:
             yield from self._follow_article(Found(url, title=text or None), source_id)
-        root = meta.get("listing_root", response.request.url)
-        self._page_fetched(source_id, root, response.request.url)
+        root = meta.get("listing_root", requested_url(response))
+        self._page_fetched(source_id, root, requested_url(response))
         for url in next_pages(response, accept):
             taken = self._take_page(source_id, root, url, source.max_pages)
             if taken is None:  # the listing's page limit is reached
@@ -341,7 +342,7 @@ class AutoSpider(ArticleRequests, Autodiscovery, scrapy.Spider):
         headers = response.headers
         if response.status != 200 or b"ETag" in headers or b"Last-Modified" in headers:
             return False
-        previous = self.listing_hashes.get(url_hash(response.request.url))
+        previous = self.listing_hashes.get(url_hash(requested_url(response)))
         return previous is not None and previous == body_hash(response.body)
 
     def _page_fetched(self, source_id: str, root: str, url: str) -> None:

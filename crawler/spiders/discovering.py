@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from scrapy.http import Request, Response
+from scrapy.http import Request, Response, TextResponse
 
 from crawler.discovery.autodetect import Discovery
 from crawler.discovery.feeds import announced_feeds
@@ -67,7 +67,7 @@ class Autodiscovery:
         discovery = response.meta["discovery"]
         discovery.homepage = response.url  # after redirects (http -> https, www.)
         self.filters[source_id].also(response.url)
-        if not hasattr(response, "xpath"):
+        if not isinstance(response, TextResponse):
             discovery.first_error = "the homepage is not an HTML page"
             yield from self._next_probe(discovery, source_id)
             return

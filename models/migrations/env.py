@@ -10,9 +10,12 @@ target_metadata = Base.metadata
 
 
 def run_migrations_online() -> None:
-    engine = config.attributes.get("engine") or create_engine(
-        config.get_main_option("sqlalchemy.url")
-    )
+    engine = config.attributes.get("engine")
+    if engine is None:
+        url = config.get_main_option("sqlalchemy.url")
+        if not url:
+            raise RuntimeError("alembic: no database: set sqlalchemy.url or hand over an engine")
+        engine = create_engine(url)
     with engine.begin() as connection:
         context.configure(
             connection=connection,

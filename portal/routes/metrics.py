@@ -89,8 +89,9 @@ def _authorized(request: Request) -> bool:
     if not token:
         return True
     scheme, _, given = request.headers.get("authorization", "").partition(" ")
-    given = given.strip().encode()
-    return scheme.lower() == "bearer" and hmac.compare_digest(given, token.encode())
+    return scheme.lower() == "bearer" and hmac.compare_digest(
+        given.strip().encode(), token.encode()
+    )
 
 
 @router.get("/metrics", include_in_schema=False)

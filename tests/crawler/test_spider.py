@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from scrapy.http import HtmlResponse, Request, XmlResponse
+from scrapy.http import HtmlResponse, Request, Response, XmlResponse
 from scrapy.utils.test import get_crawler
 
 from crawler.discovery.feeds import Found
@@ -150,3 +150,14 @@ def test_pages_that_failed_last_run_are_requested_again_before_any_feed_answers(
     urls = [r.url for r in s.start_requests()]
     # The source "weg" is not crawled in this run: its page waits.
     assert urls == [BASE + "/feed.xml", BASE + "/nieuws/kapot"]
+
+
+def test_a_listing_that_is_not_text_is_reported_not_raised():
+    # Scrapy's plain Response (binary content) has an xpath method too: it raises NotSupported.
+    s = spider(listings=[BASE + "/nieuws"])
+    (request,) = list(s.start_requests())
+    binary = Response(BASE + "/nieuws", body=b"\x00\x01PK\x03\x04", request=request,
+                      headers={"Content-Type": "application/zip"})  # fmt: skip
+    assert [r for r in s.parse_listing(binary) if isinstance(r, Request)] == []
+    (error,) = s.reports["gemeente"].errors
+    assert error["reason"].endswith("the listing is not an HTML page")
