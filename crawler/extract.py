@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,6 +24,7 @@ STOPWORDS = {
     ),
 }
 _WORD = re.compile(r"[a-zà-ÿ]+")
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -105,32 +107,70 @@ def _parse_date(value: str | None) -> datetime | None:
     return None
 
 
-def extract(html: str | bytes, url: str) -> Extracted | None:
-    """Main text and metadata of an article page, or None when there is no article text."""
-    import trafilatura  # here, not at the top: the crawler process imports this module too
+# What htmldate is asked for the publication date (trafilatura hands it on unchanged).
+DATE_PARAMS = {"extensive_search": True, "original_date": True}
 
+
+def page_metadata(tree, url: str):
+    """The metadata the crawl keeps (title, author, date, description) of a parsed page: what
+    trafilatura.metadata.extract_metadata finds for them, by the same steps in the same order,
+    without the fields nothing here reads (site name, categories, tags, licence), which cost a
+    third of its time. tests/crawler/test_extract.py holds it to extract_metadata's answers."""
+    from htmldate import find_date
+    from trafilatura.metadata import (
+        examine_meta,
+        extract_author,
+        extract_meta_json,
+        extract_title,
+        extract_url,
+    )
+
+    metadata = examine_meta(tree)
+    if metadata.author and " " not in metadata.author:
+        metadata.author = None
+    try:
+        metadata = extract_meta_json(tree, metadata)
+    except Exception:  # noqa: BLE001 - as trafilatura: a bug in its JSON-LD reading costs that part
+        log.debug("url=%s: JSON-LD metadata unreadable", url, exc_info=True)
+    if not metadata.title:
+        metadata.title = extract_title(tree)
+    if not metadata.author:
+        metadata.author = extract_author(tree)
+    if not metadata.url:
+        metadata.url = extract_url(tree, url)
+    metadata.date = find_date(tree, **DATE_PARAMS, url=metadata.url)
+    metadata.clean_and_trim()
+    return metadata
+
+
+def extract(html: str | bytes, url: str) -> Extracted | None:
+    """Main text and metadata of an article page, or None when there is no article text.
+
+    The page is parsed once: its metadata is read from the tree (page_metadata), then
+    trafilatura extracts the text from it (from a copy: it prunes the tree as it goes)."""
+    import trafilatura  # here, not at the top: the crawler process imports this module too
+    from trafilatura.settings import DEFAULT_CONFIG
+    from trafilatura.utils import load_html
+
+    tree = load_html(html, DEFAULT_CONFIG.getint("DEFAULT", "MAX_FILE_SIZE"))
+    if tree is None:
+        return None
+    metadata = page_metadata(tree, url)
     doc = trafilatura.bare_extraction(
-        html,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        date_extraction_params={"extensive_search": True, "original_date": True},
+        tree, url=url, with_metadata=False, include_comments=False, include_tables=True
     )
     if doc is None:
         return None
-    data = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
-    text = normalise_text(data.get("text") or "")
+    text = normalise_text(doc.text or "")
     if not text:
         return None
-    title = (data.get("title") or "").strip()
     return Extracted(
-        title=title,
+        title=(metadata.title or "").strip(),
         text=text,
-        author=(data.get("author") or None),
-        published_at=_parse_date(data.get("date")),
-        language=detect_language(text, data.get("language")),
-        description=(data.get("description") or None),
+        author=metadata.author or None,
+        published_at=_parse_date(metadata.date),
+        language=detect_language(text, doc.language or metadata.language),
+        description=metadata.description or None,
         content_hash=content_hash(text),
         simhash=simhash(text),
     )
