@@ -7,6 +7,7 @@ import logging
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 STOPWORDS = {
     "nl": set(
@@ -108,7 +109,7 @@ def _parse_date(value: str | None) -> datetime | None:
 
 
 # What htmldate is asked for the publication date (trafilatura hands it on unchanged).
-DATE_PARAMS = {"extensive_search": True, "original_date": True}
+DATE_PARAMS: dict[str, Any] = {"extensive_search": True, "original_date": True}
 
 
 def page_metadata(tree, url: str):
@@ -149,7 +150,7 @@ def extract(html: str | bytes, url: str) -> Extracted | None:
     The page is parsed once: its metadata is read from the tree (page_metadata), then
     trafilatura extracts the text from it (from a copy: it prunes the tree as it goes)."""
     import trafilatura  # here, not at the top: the crawler process imports this module too
-    from trafilatura.settings import DEFAULT_CONFIG
+    from trafilatura.settings import DEFAULT_CONFIG, Document
     from trafilatura.utils import load_html
 
     tree = load_html(html, DEFAULT_CONFIG.getint("DEFAULT", "MAX_FILE_SIZE"))
@@ -159,7 +160,7 @@ def extract(html: str | bytes, url: str) -> Extracted | None:
     doc = trafilatura.bare_extraction(
         tree, url=url, with_metadata=False, include_comments=False, include_tables=True
     )
-    if doc is None:
+    if not isinstance(doc, Document):  # None: no text worth keeping (a dict only if asked for)
         return None
     text = normalise_text(doc.text or "")
     if not text:
