@@ -6,6 +6,8 @@ import asyncio
 import gc
 import logging
 import pickle
+import threading
+from concurrent.futures import Future
 from concurrent.futures import TimeoutError as FutureTimeout
 
 from scrapy.exceptions import DropItem
@@ -59,7 +61,7 @@ class ExtractPipeline:
 
     def __init__(self, crawler):
         self.crawler = crawler
-        self.pool = None  # a pebble.ProcessPool, from the first page on
+        self.pool: Future | None = None  # the pebble.ProcessPool, started at the first page
         self.pages = 0
 
     @classmethod
@@ -75,36 +77,58 @@ class ExtractPipeline:
         # below scans only what the crawl made since (it took a quarter of the reactor thread).
         gc.freeze()
 
-    def _start_pool(self):
-        # Started at the first page, not at start-up: a crawl that finds nothing new (the usual
-        # second run of a night) never pays for the workers, nor for building the tagger (nor
-        # for importing pebble and tagging). Workers come from the fork server of
-        # crawler.forkserver (started, and warm, early).
-        from pebble import ProcessPool
+    def _start_pool(self) -> Future:
+        """Start the worker pool in a thread; returns the future of the running pool.
 
-        from tagging import Tagger
+        Started at the first page, not at start-up: a crawl that finds nothing new (the usual
+        second run of a night) never pays for the workers, nor for building the tagger (nor
+        for importing pebble and tagging). Workers come from the fork server of
+        crawler.forkserver, which forks them only once its warm-up is done: up to a second at
+        the start of a crawl, during which the reactor thread goes on downloading and
+        discovering instead of waiting (pages wait for the future, not the reactor)."""
+        started: Future = Future()
 
-        self.pool = ProcessPool(
-            max_workers=self.settings.worker_count(),
-            max_tasks=TASKS_PER_WORKER,
-            initializer=init_worker,
-            initargs=(pickle.dumps(Tagger.from_taxonomy(self.taxonomy)),),
-            context=forkserver.context(),
-        )
-        return self.pool
+        def start() -> None:
+            try:
+                from pebble import ProcessPool
+
+                from tagging import Tagger
+
+                pool = ProcessPool(
+                    max_workers=self.settings.worker_count(),
+                    max_tasks=TASKS_PER_WORKER,
+                    initializer=init_worker,
+                    initargs=(pickle.dumps(Tagger.from_taxonomy(self.taxonomy)),),
+                    context=forkserver.context(),
+                )
+                pool.schedule(trim_heap)  # pebble forks its workers at the first task
+            except BaseException as exc:  # noqa: BLE001 - handed to every page that waits
+                started.set_exception(exc)
+            else:
+                started.set_result(pool)
+
+        threading.Thread(target=start, name="extract-pool-start", daemon=True).start()
+        return started
 
     def close_spider(self, spider=None):
-        if self.pool is not None:
-            self.pool.close()
-            self.pool.join(timeout=30)
-            self.pool = None
+        if self.pool is None:
+            return
+        starting, self.pool = self.pool, None
+        try:
+            pool = starting.result(timeout=60)
+        except Exception:  # noqa: BLE001 - it never started: every page waiting got the error
+            return
+        pool.close()
+        pool.join(timeout=30)
 
     async def process_item(self, item, spider=None):
         if not isinstance(item, PageItem):
             return item
         spider = spider or self.crawler.spider
         report = spider.reports[item.source_id]
-        pool = self.pool or self._start_pool()
+        if self.pool is None:
+            self.pool = self._start_pool()
+        pool = await asyncio.wrap_future(self.pool)
         from pebble import ProcessExpired  # imported by _start_pool: a lookup in sys.modules
 
         future = pool.schedule(process_page, args=(item,), timeout=self.settings.extract_timeout)
