@@ -108,7 +108,7 @@ def _parse_date(value: str | None) -> datetime | None:
     return None
 
 
-# What htmldate is asked for the publication date (trafilatura hands it on unchanged).
+# What htmldate is asked for the publication date (as trafilatura's metadata pass would ask).
 DATE_PARAMS: dict[str, Any] = {"extensive_search": True, "original_date": True}
 
 
@@ -116,7 +116,8 @@ def page_metadata(tree, url: str):
     """The metadata the crawl keeps (title, author, date, description) of a parsed page: what
     trafilatura.metadata.extract_metadata finds for them, by the same steps in the same order,
     without the fields nothing here reads (site name, categories, tags, licence), which cost a
-    third of its time. tests/crawler/test_extract.py holds it to extract_metadata's answers."""
+    third of its time. tests/crawler/test_extract_metadata.py holds it to extract_metadata's
+    answers."""
     from htmldate import find_date
     from trafilatura.metadata import (
         examine_meta,

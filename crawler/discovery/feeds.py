@@ -47,9 +47,10 @@ def entry_date(entry) -> datetime | None:
     return None
 
 
-def content_type(response: Response) -> str:
+def content_type(response: Response, default: str = "") -> str:
+    """The response's Content-Type, `default` when it has none (an empty one stays empty)."""
     header = response.headers.get(b"Content-Type")
-    return header.decode("latin-1") if header is not None else ""
+    return header.decode("latin-1") if header is not None else default
 
 
 def parse_feed(response: Response) -> tuple[list[Found], str | None]:

@@ -9,10 +9,10 @@ from urllib.parse import urljoin
 from scrapy.http import Request, Response, TextResponse
 
 from crawler.discovery.canonical import declared_canonical
-from crawler.discovery.feeds import Found
+from crawler.discovery.feeds import Found, content_type
 from crawler.failures import describe
 from crawler.items import PageItem, RetryItem, SeenItem, SourceLinkItem
-from crawler.spiders import header, requested_url
+from crawler.spiders import requested_url
 from crawler.urls import canonical_url, same_site, url_hash
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ class ArticleRequests:
         report = self.reports[source_id]
         if (
             not isinstance(response, TextResponse)  # (hasattr "text" would decode the page)
-            or b"html" not in header(response, b"Content-Type", b"text/html").lower()
+            or "html" not in content_type(response, "text/html").lower()
         ):
             report.error(response.url, "not an HTML page")
             return
@@ -123,7 +123,7 @@ class ArticleRequests:
             url=url,
             found_url=response.meta["found_url"],
             body=response.body,
-            content_type=header(response, b"Content-Type").decode("latin-1") or None,
+            content_type=content_type(response) or None,
             fetched_at=datetime.now(UTC),
             hint_title=response.meta.get("hint_title"),
             hint_published_at=response.meta.get("hint_published"),

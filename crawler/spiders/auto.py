@@ -164,14 +164,12 @@ class AutoSpider(ArticleRequests, Autodiscovery, scrapy.Spider):
     def _remember_validators(self, response: Response) -> None:
         etag = response.headers.get(b"ETag")
         modified = response.headers.get(b"Last-Modified")
+        url = requested_url(response)
         if not (etag or modified) and response.meta.get("kind") == "listing":
-            self.new_listing_hashes[url_hash(requested_url(response))] = (
-                requested_url(response),
-                body_hash(response.body),
-            )
+            self.new_listing_hashes[url_hash(url)] = (url, body_hash(response.body))
         if etag or modified:
-            self.new_fetch_states[url_hash(requested_url(response))] = (
-                requested_url(response),
+            self.new_fetch_states[url_hash(url)] = (
+                url,
                 etag.decode("latin-1") if etag else None,
                 modified.decode("latin-1") if modified else None,
                 response.status,
@@ -327,8 +325,9 @@ class AutoSpider(ArticleRequests, Autodiscovery, scrapy.Spider):
             return
         for url, text in links:
             yield from self._follow_article(Found(url, title=text or None), source_id)
-        root = meta.get("listing_root", requested_url(response))
-        self._page_fetched(source_id, root, requested_url(response))
+        here = requested_url(response)
+        root = meta.get("listing_root", here)
+        self._page_fetched(source_id, root, here)
         for url in next_pages(response, accept):
             taken = self._take_page(source_id, root, url, source.max_pages)
             if taken is None:  # the listing's page limit is reached
