@@ -175,12 +175,23 @@ def _tag_rows(article_id: int, record) -> tuple[list[dict], list[dict]]:
     return themes, regions
 
 
+def insert_many(session: Session, entity, rows: Sequence[dict]) -> None:
+    """INSERT ... ON CONFLICT DO NOTHING of `rows` (dicts with the same keys), as one cached
+    statement executed for many rows: the driver gets multi-row INSERTs of up to a thousand rows
+    (SQLAlchemy's insertmanyvalues), and the statement is compiled once per process, not once
+    per batch (a multi-row `.values(rows)` was compiled anew each time: three quarters of the
+    writer's CPU in a crawl)."""
+    if rows:
+        stmt = insert_for(session)(entity.__table__).on_conflict_do_nothing()
+        session.connection().execute(stmt, rows)
+
+
 def store_articles(session: Session, records: Sequence) -> Counter:
     """Upsert extracted articles; returns new articles per source. Safe to repeat.
 
     A batch costs a handful of statements whatever its size: one multi-row INSERT ... ON CONFLICT
     DO NOTHING RETURNING for the articles, one SELECT for those stored before, one INSERT each for
-    their themes, regions and source links.
+    their themes, regions and source links (each a cached statement: see insert_many).
     """
     insert = insert_for(session)
     new_by_source: Counter = Counter()
@@ -206,15 +217,13 @@ def store_articles(session: Session, records: Sequence) -> Counter:
         }
         for record in unique
     ]
-    created: dict[str, int] = {}
-    for chunk in chunks(rows):
-        stmt = (
-            insert(Article)
-            .values(chunk)
-            .on_conflict_do_nothing(index_elements=["url_hash"])
-            .returning(Article.id, Article.url_hash)
-        )
-        created.update((key, article_id) for article_id, key in session.execute(stmt))
+    table = Article.__table__
+    stmt = (
+        insert(table)
+        .on_conflict_do_nothing(index_elements=["url_hash"])
+        .returning(table.c.id, table.c.url_hash)
+    )
+    created = {key: article_id for article_id, key in session.connection().execute(stmt, rows)}
     ids = dict(created)
     older = [record.url_hash for record in unique if record.url_hash not in created]
     for chunk in chunks(older):
@@ -236,10 +245,8 @@ def store_articles(session: Session, records: Sequence) -> Counter:
         record_themes, record_regions = _tag_rows(article_id, record)
         themes += record_themes
         regions += record_regions
-    for chunk in chunks(themes):
-        session.execute(insert(ArticleTheme).values(chunk).on_conflict_do_nothing())
-    for chunk in chunks(regions):
-        session.execute(insert(ArticleRegion).values(chunk).on_conflict_do_nothing())
+    insert_many(session, ArticleTheme, themes)
+    insert_many(session, ArticleRegion, regions)
     _insert_links(
         session,
         [
@@ -265,8 +272,7 @@ def _insert_links(session: Session, links: Sequence[tuple[int, str, str, datetim
             for article_id, source_id, url, seen_at in reversed(links)
         }.values()
     )
-    for chunk in chunks(rows):
-        session.execute(insert_for(session)(ArticleSource).values(chunk).on_conflict_do_nothing())
+    insert_many(session, ArticleSource, rows)
 
 
 def link_sources(session: Session, links: Sequence) -> list:
