@@ -135,3 +135,17 @@ def insert_for(session_or_engine):
     else:
         from sqlalchemy.dialects.sqlite import insert
     return insert
+
+
+def insert_many(session: Session, entity, rows: Sequence[dict], on_conflict=None) -> None:
+    """INSERT `rows` (dicts with the same keys) into `entity`'s table as one statement executed
+    for many rows: the driver gets multi-row INSERTs of up to a thousand rows (SQLAlchemy's
+    insertmanyvalues), and the statement is compiled once per process, not once per batch (a
+    multi-row `.values(rows)` was compiled anew each time: three quarters of the crawl writer's
+    CPU). `on_conflict(stmt)` returns the statement with its ON CONFLICT clause; by default
+    DO NOTHING."""
+    if not rows:
+        return
+    stmt = insert_for(session)(entity.__table__)
+    stmt = on_conflict(stmt) if on_conflict else stmt.on_conflict_do_nothing()
+    session.connection().execute(stmt, rows)

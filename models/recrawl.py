@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import case, delete, or_, select
 from sqlalchemy.orm import Session
 
-from models.db import chunks, insert_for, rowcount
+from models.db import chunks, insert_for, insert_many, rowcount
 from models.entities import Article, FetchState, SeenUrl
 from models.store import SEEN_RECHECK_DAYS
 
@@ -27,24 +27,22 @@ def remember_failed(session: Session, failed: Sequence[tuple[str, str, str, str]
             for key, source_id, url, reason in failed
         }.values()
     )  # fmt: skip
-    insert = insert_for(session)
     attempts = SeenUrl.__table__.c.attempts + 1
-    for chunk in chunks(rows):
-        stmt = insert(SeenUrl).values(chunk)
-        session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["url_hash"],
-                set_={
-                    "source_id": stmt.excluded.source_id,
-                    "reason": stmt.excluded.reason,
-                    "seen_at": stmt.excluded.seen_at,
-                    "attempts": attempts,
-                    "retry_url": case(
-                        (attempts >= MAX_ATTEMPTS, None), else_=stmt.excluded.retry_url
-                    ),
-                },
-            )
-        )
+    insert_many(
+        session,
+        SeenUrl,
+        rows,
+        lambda stmt: stmt.on_conflict_do_update(
+            index_elements=["url_hash"],
+            set_={
+                "source_id": stmt.excluded.source_id,
+                "reason": stmt.excluded.reason,
+                "seen_at": stmt.excluded.seen_at,
+                "attempts": attempts,
+                "retry_url": case((attempts >= MAX_ATTEMPTS, None), else_=stmt.excluded.retry_url),
+            },
+        ),
+    )
 
 
 def retry_urls(session: Session) -> list[tuple[str, str, str]]:

@@ -10,7 +10,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from models import search
-from models.db import chunks, insert_for, rowcount
+from models.db import chunks, insert_for, insert_many, rowcount
 from models.entities import (
     Article,
     ArticleRegion,
@@ -175,17 +175,6 @@ def _tag_rows(article_id: int, record) -> tuple[list[dict], list[dict]]:
     return themes, regions
 
 
-def insert_many(session: Session, entity, rows: Sequence[dict]) -> None:
-    """INSERT ... ON CONFLICT DO NOTHING of `rows` (dicts with the same keys), as one cached
-    statement executed for many rows: the driver gets multi-row INSERTs of up to a thousand rows
-    (SQLAlchemy's insertmanyvalues), and the statement is compiled once per process, not once
-    per batch (a multi-row `.values(rows)` was compiled anew each time: three quarters of the
-    writer's CPU in a crawl)."""
-    if rows:
-        stmt = insert_for(session)(entity.__table__).on_conflict_do_nothing()
-        session.connection().execute(stmt, rows)
-
-
 def store_articles(session: Session, records: Sequence) -> Counter:
     """Upsert extracted articles; returns new articles per source. Safe to repeat.
 
@@ -311,16 +300,20 @@ def remember_seen(session: Session, seen: Sequence[tuple[str, str, str]]) -> Non
             for key, source_id, reason in seen
         }.values()
     )  # fmt: skip
-    insert = insert_for(session)
-    for chunk in chunks(rows):
-        stmt = insert(SeenUrl).values(chunk)
-        session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["url_hash"],
-                set_={"source_id": stmt.excluded.source_id, "reason": stmt.excluded.reason,
-                      "seen_at": stmt.excluded.seen_at, "retry_url": None},
-            )
-        )  # fmt: skip
+    insert_many(
+        session,
+        SeenUrl,
+        rows,
+        lambda stmt: stmt.on_conflict_do_update(
+            index_elements=["url_hash"],
+            set_={
+                "source_id": stmt.excluded.source_id,
+                "reason": stmt.excluded.reason,
+                "seen_at": stmt.excluded.seen_at,
+                "retry_url": None,
+            },
+        ),
+    )
 
 
 def seen_url_hashes(session: Session, days: int = SEEN_RECHECK_DAYS) -> set[str]:
