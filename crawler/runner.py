@@ -193,8 +193,7 @@ def finish(factory, outcome: CrawlOutcome, fetch_states: dict, started: datetime
     try:
         with transaction(factory) as session:
             runs.record_source_runs(session, outcome.run_id, outcome.reports)
-            for key, (url, etag, modified, status) in fetch_states.items():
-                store.save_fetch_state(session, key, url, etag, modified, status)
+            store.save_fetch_states(session, fetch_states)
             recrawl.save_listing_hashes(session, listing_hashes or {})
             if robots_read is not None:
                 robots.save_robots(session, *robots_read)

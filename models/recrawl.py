@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import case, delete, or_, select
 from sqlalchemy.orm import Session
 
-from models.db import chunks, insert_for, insert_many, rowcount
+from models.db import insert_many, rowcount
 from models.entities import Article, FetchState, SeenUrl
 from models.store import SEEN_RECHECK_DAYS
 
@@ -82,17 +82,17 @@ def listing_hashes(session: Session) -> dict[str, str]:
 
 def save_listing_hashes(session: Session, hashes: dict[str, tuple[str, str]]) -> None:
     """Record {url_hash: (url, body hash)} of listing pages read in a complete run."""
-    insert = insert_for(session)
     now = datetime.now(UTC)
     rows = [
         {"url_hash": key, "url": url, "body_hash": body, "fetched_at": now}
         for key, (url, body) in hashes.items()
     ]
-    for chunk in chunks(rows):
-        stmt = insert(FetchState).values(chunk)
-        session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["url_hash"],
-                set_={"body_hash": stmt.excluded.body_hash, "fetched_at": now},
-            )
-        )
+    insert_many(
+        session,
+        FetchState,
+        rows,
+        lambda stmt: stmt.on_conflict_do_update(
+            index_elements=["url_hash"],
+            set_={"body_hash": stmt.excluded.body_hash, "fetched_at": stmt.excluded.fetched_at},
+        ),
+    )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select, update
@@ -27,7 +27,6 @@ from models.entities import (
 
 def sync_sources(session: Session, sources: Iterable) -> None:
     """Copy catalog entries into the source table; sources no longer listed stay, marked."""
-    insert = insert_for(session)
     now = datetime.now(UTC)
     rows = {
         src.id: {
@@ -48,18 +47,18 @@ def sync_sources(session: Session, sources: Iterable) -> None:
         }
         for src in sources
     }
-    listed = list(rows)
     updated = ("name", "type", "url", "region", "province", "theme_hints", "enabled", "in_catalog")
-    for chunk in chunks(list(rows.values())):  # one statement per 500 sources, not per source
-        stmt = insert(Source).values(chunk)
-        session.execute(
-            stmt.on_conflict_do_update(
-                index_elements=["id"],
-                set_={**{k: stmt.excluded[k] for k in updated}, "updated_at": now},
-            )
-        )
-    if listed:
-        session.execute(update(Source).where(Source.id.not_in(listed)).values(in_catalog=False))
+    insert_many(
+        session,
+        Source,
+        list(rows.values()),
+        lambda stmt: stmt.on_conflict_do_update(
+            index_elements=["id"],
+            set_={k: stmt.excluded[k] for k in (*updated, "updated_at")},
+        ),
+    )
+    if rows:
+        session.execute(update(Source).where(Source.id.not_in(list(rows))).values(in_catalog=False))
 
 
 def sync_themes(session: Session, themes: Sequence) -> None:
@@ -130,22 +129,25 @@ def load_fetch_states(session: Session) -> dict[str, tuple[str | None, str | Non
     }
 
 
-def save_fetch_state(
-    session: Session, url_hash: str, url: str, etag: str | None, last_modified: str | None,
-    status: int,
-) -> None:  # fmt: skip
-    insert = insert_for(session)
-    values = {
-        "url": url,
-        "etag": etag,
-        "last_modified": last_modified,
-        "last_status": status,
-        "fetched_at": datetime.now(UTC),
-    }
-    session.execute(
-        insert(FetchState)
-        .values(url_hash=url_hash, **values)
-        .on_conflict_do_update(index_elements=["url_hash"], set_=values)
+def save_fetch_states(
+    session: Session, states: Mapping[str, tuple[str, str | None, str | None, int]]
+) -> None:
+    """Record the validators of the feeds, sitemaps and listings a run read: {url_hash: (url,
+    ETag, Last-Modified, HTTP status)}, one statement for them all."""
+    now = datetime.now(UTC)
+    rows = [
+        {"url_hash": key, "url": url, "etag": etag, "last_modified": modified,
+         "last_status": status, "fetched_at": now}
+        for key, (url, etag, modified, status) in states.items()
+    ]  # fmt: skip
+    kept = ("url", "etag", "last_modified", "last_status", "fetched_at")
+    insert_many(
+        session,
+        FetchState,
+        rows,
+        lambda stmt: stmt.on_conflict_do_update(
+            index_elements=["url_hash"], set_={k: stmt.excluded[k] for k in kept}
+        ),
     )
 
 

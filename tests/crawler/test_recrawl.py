@@ -70,7 +70,7 @@ def test_prune_deletes_old_rows_and_rows_of_stored_articles_in_batches(db_url):
 def test_listing_hashes_are_saved_beside_validators(db_url):
     engine, factory = _session(db_url)
     with transaction(factory) as session:
-        store.save_fetch_state(session, "feed", "https://a.nl/feed", '"e"', None, 200)
+        store.save_fetch_states(session, {"feed": ("https://a.nl/feed", '"e"', None, 200)})
         recrawl.save_listing_hashes(session, {"list": ("https://a.nl/nieuws", "abc")})
     with transaction(factory) as session:
         recrawl.save_listing_hashes(session, {"list": ("https://a.nl/nieuws", "def")})
