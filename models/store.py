@@ -63,21 +63,21 @@ def sync_sources(session: Session, sources: Iterable) -> None:
 
 def sync_themes(session: Session, themes: Sequence) -> None:
     """Copy the taxonomy into the theme table so the portal never reads YAML."""
-    insert = insert_for(session)
-    for position, theme in enumerate(themes):
-        values = {
-            "label": theme.label,
-            "axis": theme.axis,
-            "description": theme.description,
-            "position": position,
-        }
-        session.execute(
-            insert(Theme)
-            .values(slug=theme.slug, **values)
-            .on_conflict_do_update(index_elements=["slug"], set_=values)
-        )
-    slugs = [t.slug for t in themes]
-    session.execute(delete(Theme).where(Theme.slug.not_in(slugs)))
+    rows = [
+        {"slug": theme.slug, "label": theme.label, "axis": theme.axis,
+         "description": theme.description, "position": position}
+        for position, theme in enumerate(themes)
+    ]  # fmt: skip
+    kept = ("label", "axis", "description", "position")
+    insert_many(
+        session,
+        Theme,
+        rows,
+        lambda stmt: stmt.on_conflict_do_update(
+            index_elements=["slug"], set_={k: stmt.excluded[k] for k in kept}
+        ),
+    )
+    session.execute(delete(Theme).where(Theme.slug.not_in([t.slug for t in themes])))
 
 
 def known_url_hashes(session: Session) -> set[str]:

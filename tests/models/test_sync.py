@@ -87,3 +87,25 @@ def test_validators_of_a_run_are_saved_together_and_replace_the_last(db_url):
         assert session.get(FetchState, first).last_status == 304
         assert session.get(FetchState, "lijst").body_hash == "a" * 32  # the listing's hash stays
     engine.dispose()
+
+
+def test_sync_themes_follows_the_taxonomy(db_url):
+    from models.entities import Theme
+    from models.taxonomy import Theme as TaxonomyTheme
+
+    def theme(slug: str, label: str) -> TaxonomyTheme:
+        return TaxonomyTheme(slug=slug, label=label, axis="transitie", description=f"Over {label}",
+                             terms={label.lower(): 1.0})  # fmt: skip
+
+    engine = make_engine(db_url)
+    ensure_schema(engine)
+    factory = session_factory(engine)
+    with transaction(factory) as session:
+        store.sync_themes(session, [theme("energie", "Energie"), theme("klimaat", "Klimaat")])
+    with transaction(factory) as session:
+        store.sync_themes(session, [theme("water", "Water"), theme("energie", "Energietransitie")])
+    with transaction(factory) as session:
+        rows = session.scalars(select(Theme).order_by(Theme.position)).all()
+        assert [(t.slug, t.label, t.position) for t in rows] == [
+            ("water", "Water", 0), ("energie", "Energietransitie", 1)]  # fmt: skip
+    engine.dispose()
