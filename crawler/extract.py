@@ -182,8 +182,8 @@ _parsers_tuned = False
 
 def _tune_parsers() -> None:
     """Give trafilatura's parser and lxml.html's default one (readability's fragments) the C
-    lookup, once per process. Trees, and so extractions, are the same: tests/crawler/
-    test_extract.py holds the classes to lxml.html's own."""
+    lookup, once per process. Trees, and so extractions, are the same:
+    tests/crawler/test_extract_lookup.py holds both to lxml.html's own lookup."""
     global _parsers_tuned
     if _parsers_tuned:
         return

@@ -149,3 +149,19 @@ def insert_many(session: Session, entity, rows: Sequence[dict], on_conflict=None
     stmt = insert_for(session)(entity.__table__)
     stmt = on_conflict(stmt) if on_conflict else stmt.on_conflict_do_nothing()
     session.connection().execute(stmt, rows)
+
+
+def upsert_many(
+    session: Session, entity, rows: Sequence[dict], key: str, columns: Iterable[str]
+) -> None:
+    """insert_many, where a row whose `key` is already stored takes the new values of `columns`
+    (ON CONFLICT (key) DO UPDATE)."""
+    columns = tuple(columns)
+    insert_many(
+        session,
+        entity,
+        rows,
+        lambda stmt: stmt.on_conflict_do_update(
+            index_elements=[key], set_={c: stmt.excluded[c] for c in columns}
+        ),
+    )

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import case, delete, or_, select
 from sqlalchemy.orm import Session
 
-from models.db import insert_many, rowcount
+from models.db import insert_many, rowcount, upsert_many
 from models.entities import Article, FetchState, SeenUrl
 from models.store import SEEN_RECHECK_DAYS
 
@@ -87,12 +87,4 @@ def save_listing_hashes(session: Session, hashes: dict[str, tuple[str, str]]) ->
         {"url_hash": key, "url": url, "body_hash": body, "fetched_at": now}
         for key, (url, body) in hashes.items()
     ]
-    insert_many(
-        session,
-        FetchState,
-        rows,
-        lambda stmt: stmt.on_conflict_do_update(
-            index_elements=["url_hash"],
-            set_={"body_hash": stmt.excluded.body_hash, "fetched_at": stmt.excluded.fetched_at},
-        ),
-    )
+    upsert_many(session, FetchState, rows, "url_hash", ("body_hash", "fetched_at"))

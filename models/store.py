@@ -10,7 +10,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from models import search
-from models.db import chunks, insert_for, insert_many, rowcount
+from models.db import chunks, insert_for, insert_many, rowcount, upsert_many
 from models.entities import (
     Article,
     ArticleRegion,
@@ -48,15 +48,7 @@ def sync_sources(session: Session, sources: Iterable) -> None:
         for src in sources
     }
     updated = ("name", "type", "url", "region", "province", "theme_hints", "enabled", "in_catalog")
-    insert_many(
-        session,
-        Source,
-        list(rows.values()),
-        lambda stmt: stmt.on_conflict_do_update(
-            index_elements=["id"],
-            set_={k: stmt.excluded[k] for k in (*updated, "updated_at")},
-        ),
-    )
+    upsert_many(session, Source, list(rows.values()), "id", (*updated, "updated_at"))
     if rows:
         session.execute(update(Source).where(Source.id.not_in(list(rows))).values(in_catalog=False))
 
@@ -68,15 +60,7 @@ def sync_themes(session: Session, themes: Sequence) -> None:
          "description": theme.description, "position": position}
         for position, theme in enumerate(themes)
     ]  # fmt: skip
-    kept = ("label", "axis", "description", "position")
-    insert_many(
-        session,
-        Theme,
-        rows,
-        lambda stmt: stmt.on_conflict_do_update(
-            index_elements=["slug"], set_={k: stmt.excluded[k] for k in kept}
-        ),
-    )
+    upsert_many(session, Theme, rows, "slug", ("label", "axis", "description", "position"))
     session.execute(delete(Theme).where(Theme.slug.not_in([t.slug for t in themes])))
 
 
@@ -141,14 +125,7 @@ def save_fetch_states(
         for key, (url, etag, modified, status) in states.items()
     ]  # fmt: skip
     kept = ("url", "etag", "last_modified", "last_status", "fetched_at")
-    insert_many(
-        session,
-        FetchState,
-        rows,
-        lambda stmt: stmt.on_conflict_do_update(
-            index_elements=["url_hash"], set_={k: stmt.excluded[k] for k in kept}
-        ),
-    )
+    upsert_many(session, FetchState, rows, "url_hash", kept)
 
 
 def _tag_rows(article_id: int, record) -> tuple[list[dict], list[dict]]:
