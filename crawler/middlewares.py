@@ -51,7 +51,8 @@ class AddressGuardMiddleware:
         except ValueError:
             from twisted.internet import reactor
 
-            address = await maybe_deferred_to_future(reactor.resolve(host))
+            # (IReactorCore's methods are declared without self: mypy reads the host as self)
+            address = await maybe_deferred_to_future(reactor.resolve(host))  # type: ignore[arg-type]
         if not is_public_address(address):
             raise IgnoreRequest(
                 f"refused: {host} resolves to the private or loopback address {address} "

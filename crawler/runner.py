@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import cast
 
 # Scrapy's TLS modules build deprecated aliases with inspect.stack(), which reads the source of
 # every frame on the stack: imported deep inside the reactor (where Scrapy builds its download
@@ -107,7 +108,7 @@ def _crawl(settings, engine, catalog, taxonomy, only, trigger, dry_run, run_id, 
     )
     process.start()
 
-    spider = crawler.spider
+    spider = cast(AutoSpider, crawler.spider)
     pipelines = crawler.engine.scraper.itemproc.middlewares if crawler.engine else ()
     store_pipeline = next((p for p in pipelines if type(p).__name__ == "StorePipeline"), None)
     reports = [r.as_dict() for r in spider.reports.values()]

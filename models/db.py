@@ -131,10 +131,12 @@ def insert_for(session_or_engine):
         else session_or_engine
     )
     if bind.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    return insert
+        from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+
+        return postgresql_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    return sqlite_insert
 
 
 def insert_many(session: Session, entity, rows: Sequence[dict], on_conflict=None) -> None:

@@ -41,6 +41,7 @@ class LeaseQueue(PriorityQueue):
         return self.state.enqueue(self.key, data, -request.priority, fingerprint, lease or "")
 
     def pop(self, timeout=0):
+        assert self.state is not None, "the scheduler passes the run's state"
         taken = self.state.pop(self.worker, next(self.seq))
         if taken is None:
             return None

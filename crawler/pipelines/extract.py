@@ -133,6 +133,7 @@ class ExtractPipeline:
 
         future = pool.schedule(process_page, args=(item,), timeout=self.settings.extract_timeout)
         where = f"source={item.source_id}: {item.url}"
+        reason: str | None
         try:
             result = await asyncio.wrap_future(future)
         except FutureTimeout:

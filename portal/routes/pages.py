@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from models.entities import Article
 from portal import queries
-from portal.filters import AMS, local
+from portal.filters import AMS
 from portal.overview import build_overview
 from portal.routes.common import (
     PAGE_SIZE,
@@ -68,7 +68,7 @@ def _options(request: Request, db: Session, data: dict) -> dict:
 def _by_day(articles):
     return [
         (day, list(items))
-        for day, items in groupby(articles, key=lambda a: local(a.sort_at).date())
+        for day, items in groupby(articles, key=lambda a: a.sort_at.astimezone(AMS).date())
     ]
 
 
